@@ -1,0 +1,254 @@
+// libcurl behind HttpClient: one share handle keeps the connection cache (and DNS) across
+// calls and threads; each transfer runs in its own multi handle so that a stop request wakes
+// the poll at once instead of waiting for curl's once-a-second progress tick.
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include "http/HttpClient.h"
+
+namespace nemo::http {
+namespace {
+
+std::once_flag gGlobalInit;
+
+struct Transfer {
+  const Request* request;
+  Response* response;
+  std::FILE* file = nullptr;
+  bool tooLarge = false;
+  bool callbackStopped = false;
+  bool writeFailed = false;
+};
+
+size_t onWrite(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  auto bytes = size * count;
+  std::string_view chunk(data, bytes);
+  if (transfer->file != nullptr) {
+    if (std::fwrite(data, 1, bytes, transfer->file) != bytes) {
+      transfer->writeFailed = true;
+      return 0;
+    }
+    return bytes;
+  }
+  if (transfer->request->onBodyChunk) {
+    if (!transfer->request->onBodyChunk(chunk)) {
+      transfer->callbackStopped = true;
+      return 0;
+    }
+    return bytes;
+  }
+  if (transfer->response->body.size() + bytes > transfer->request->maxBodyBytes) {
+    transfer->tooLarge = true;
+    return 0;
+  }
+  transfer->response->body.append(chunk);
+  return bytes;
+}
+
+size_t onHeader(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string_view line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+      value.remove_suffix(1);
+    }
+    transfer->response->headers[name] = std::string(value);
+  }
+  return size * count;
+}
+
+int onProgress(void* user, curl_off_t downTotal, curl_off_t downNow, curl_off_t upTotal, curl_off_t upNow) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->request->stop.stop_requested()) return 1;
+  if (transfer->request->onProgress) {
+    if (!transfer->request->files.empty()) {
+      transfer->request->onProgress(static_cast<std::uint64_t>(upNow), static_cast<std::uint64_t>(upTotal));
+    } else {
+      transfer->request->onProgress(static_cast<std::uint64_t>(downNow), static_cast<std::uint64_t>(downTotal));
+    }
+  }
+  return 0;
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  CurlHttpClient() {
+    std::call_once(gGlobalInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    share_ = curl_share_init();
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlHttpClient::lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlHttpClient::unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  ~CurlHttpClient() override { curl_share_cleanup(share_); }
+
+  Result send(const Request& request) override;
+
+ private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<CurlHttpClient*>(user)->locks_[static_cast<std::size_t>(data) % kLocks].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<CurlHttpClient*>(user)->locks_[static_cast<std::size_t>(data) % kLocks].unlock();
+  }
+  static constexpr std::size_t kLocks = CURL_LOCK_DATA_LAST;
+  CURLSH* share_;
+  std::array<std::mutex, kLocks> locks_;
+};
+
+Result CurlHttpClient::send(const Request& request) {
+  Result result;
+  if (request.stop.stop_requested()) {
+    result.failure = Failure::Cancelled;
+    result.message = "cancelled";
+    return result;
+  }
+  CURL* easy = curl_easy_init();
+  CURLM* multi = curl_multi_init();
+  curl_slist* headers = nullptr;
+  curl_mime* mime = nullptr;
+  Transfer transfer{&request, &result.response};
+
+  if (!request.downloadTo.empty()) {
+    transfer.file = std::fopen(request.downloadTo.c_str(), "wb");
+    if (transfer.file == nullptr) {
+      result.failure = Failure::Other;
+      result.message = "cannot write " + request.downloadTo.string();
+      curl_multi_cleanup(multi);
+      curl_easy_cleanup(easy);
+      return result;
+    }
+  }
+
+  curl_easy_setopt(easy, CURLOPT_SHARE, share_);
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "nemo-video-mcp/" NEMO_VERSION);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
+  if (request.totalTimeout.count() > 0) {
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.totalTimeout.count()));
+  }
+  if (request.idleTimeout.count() > 0) {
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.idleTimeout.count()));
+  }
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onWrite);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &onHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &onProgress);
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
+
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  // libcurl would otherwise wait for "100 Continue" before a large body.
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+
+  if (!request.files.empty()) {
+    mime = curl_mime_init(easy);
+    for (const auto& file : request.files) {
+      auto* part = curl_mime_addpart(mime);
+      curl_mime_name(part, file.field.c_str());
+      curl_mime_filedata(part, file.path.c_str());  // streamed from disk by libcurl
+      curl_mime_filename(part, file.filename.c_str());
+      if (!file.contentType.empty()) curl_mime_type(part, file.contentType.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime);
+  } else if (request.method == "POST" || !request.body.empty()) {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  if (request.method != "GET" && request.method != "POST") {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+
+  curl_multi_add_handle(multi, easy);
+  // A stop request wakes the poll below at once.
+  std::stop_callback wake(request.stop, [multi] { curl_multi_wakeup(multi); });
+  int running = 1;
+  CURLcode code = CURLE_OK;
+  bool cancelled = false;
+  while (running > 0) {
+    auto status = curl_multi_perform(multi, &running);
+    if (status != CURLM_OK) {
+      code = CURLE_FAILED_INIT;
+      break;
+    }
+    if (request.stop.stop_requested()) {
+      cancelled = true;
+      break;
+    }
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 200, nullptr);
+  }
+  if (!cancelled) {
+    int left = 0;
+    while (auto* message = curl_multi_info_read(multi, &left)) {
+      if (message->msg == CURLMSG_DONE) code = message->data.result;
+    }
+  }
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.response.status);
+  curl_multi_remove_handle(multi, easy);
+
+  if (cancelled || code == CURLE_ABORTED_BY_CALLBACK) {
+    result.failure = Failure::Cancelled;
+    result.message = "cancelled";
+  } else if (transfer.callbackStopped) {
+    result.failure = Failure::Cancelled;
+    result.message = "stopped by the reader";
+  } else if (transfer.tooLarge) {
+    result.failure = Failure::Rejected;
+    result.message = "the answer is larger than " + std::to_string(request.maxBodyBytes) + " bytes";
+  } else if (transfer.writeFailed) {
+    result.failure = Failure::Other;
+    result.message = "cannot write " + request.downloadTo.string() + " (disk full?)";
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    result.failure = Failure::Timeout;
+    result.message = "timed out";
+  } else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
+    result.failure = Failure::Connect;
+    result.message = curl_easy_strerror(code);
+  } else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING ||
+             code == CURLE_SEND_ERROR) {
+    result.failure = Failure::Interrupted;
+    result.message = std::string("the connection was cut: ") + curl_easy_strerror(code);
+  } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+    result.failure = Failure::Rejected;
+    result.message = "only http and https URLs are allowed";
+  } else if (code != CURLE_OK) {
+    result.failure = Failure::Other;
+    result.message = curl_easy_strerror(code);
+  }
+
+  if (transfer.file != nullptr) std::fclose(transfer.file);
+  curl_multi_cleanup(multi);
+  curl_easy_cleanup(easy);
+  curl_mime_free(mime);
+  curl_slist_free_all(headers);
+  return result;
+}
+
+}  // namespace
+
+std::shared_ptr<HttpClient> makeCurlHttpClient() { return std::make_shared<CurlHttpClient>(); }
+
+}  // namespace nemo::http

@@ -1,0 +1,262 @@
+#include "mcp/Server.h"
+
+#include <spdlog/spdlog.h>
+
+#include "mcp/Protocol.h"
+
+namespace nemo::mcp {
+namespace {
+
+using jsonrpc::kInternalError;
+using jsonrpc::kInvalidParams;
+using jsonrpc::kInvalidRequest;
+using jsonrpc::kMethodNotFound;
+
+// Lists do not change while the process runs; an hour of client-side caching is safe.
+constexpr int kListTtlMs = 3600 * 1000;
+
+json supportedVersions() {
+  json versions = json::array({kModernVersion});
+  for (auto version : kLegacyVersions) versions.push_back(version);
+  return versions;
+}
+
+const json& metaOf(const json& params) {
+  static const json kEmpty = json::object();
+  if (params.is_object()) {
+    auto found = params.find("_meta");
+    if (found != params.end() && found->is_object()) return *found;
+  }
+  return kEmpty;
+}
+
+}  // namespace
+
+Server::Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts)
+    : identity_(std::move(identity)), tools_(tools), prompts_(std::move(prompts)) {}
+
+Server::~Server() = default;
+
+bool Server::serve(int inFd, int outFd, jsonrpc::ConnectionOptions options) {
+  connection_ = jsonrpc::Connection::create(inFd, outFd, options);
+  auto started = std::chrono::steady_clock::now();
+  bool drained = connection_->run(*this);
+  auto left = options.drainTimeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - started);
+  // run() already waited for the replies; the threads themselves end right after replying.
+  bool joined = tasks_.waitAll(std::max(left, std::chrono::milliseconds(200)));
+  return drained && joined;
+}
+
+json Server::serverInfo() const {
+  return json{{"name", identity_.name}, {"title", identity_.title}, {"version", identity_.version}};
+}
+
+json Server::capabilities() const {
+  return json{{"tools", {{"listChanged", false}}}, {"prompts", {{"listChanged", false}}}, {"logging", json::object()}};
+}
+
+json Server::complete(json result, const Era& era) const {
+  if (era.modern) {
+    result["resultType"] = "complete";
+    result["_meta"][kMetaServerInfo] = serverInfo();
+  }
+  return result;
+}
+
+void Server::onNotification(const std::string& method, const json& params) {
+  if (method == "notifications/initialized") {
+    initialized_ = true;
+  } else if (method == "notifications/cancelled") {
+    if (params.is_object() && params.contains("requestId")) {
+      bool found = connection_->cancel(params["requestId"]);
+      spdlog::debug("cancel request {}: {}", params["requestId"].dump(), found ? "cancelling" : "not running");
+    }
+  } else {
+    spdlog::debug("ignoring notification {}", method);
+  }
+}
+
+void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
+  const auto& method = request.method;
+  if (!request.params.is_null() && !request.params.is_object()) {
+    reply.error(kInvalidParams, "Invalid params: " + method + " takes an object");
+    return;
+  }
+  const auto& meta = metaOf(request.params);
+  Era era;
+  if (auto version = meta.find(kMetaProtocolVersion); version != meta.end()) {
+    if (!version->is_string() || *version != kModernVersion) {
+      reply.error(kUnsupportedProtocolVersion, "Unsupported protocol version",
+                  json{{"supported", supportedVersions()}, {"requested", *version}});
+      return;
+    }
+    era.modern = true;
+    if (auto level = meta.find(kMetaLogLevel); level != meta.end() && level->is_string()) {
+      era.logLevel = level->get<std::string>();
+    }
+  } else if (method == "server/discover") {
+    era.modern = true;  // a probe without _meta still learns what we speak
+  }
+
+  if (method == "initialize") {
+    handleInitialize(request.params, reply);
+    return;
+  }
+  if (method == "server/discover") {
+    reply.result(complete(json{{"supportedVersions", supportedVersions()},
+                               {"capabilities", capabilities()},
+                               {"serverInfo", serverInfo()},
+                               {"instructions", identity_.instructions},
+                               {"ttlMs", kListTtlMs},
+                               {"cacheScope", "public"}},
+                          era));
+    return;
+  }
+  if (method == "ping") {
+    reply.result(complete(json::object(), era));
+    return;
+  }
+  if (!era.modern && !initialized_) {
+    reply.error(kInvalidRequest, "Server not initialized: send initialize first, or give the protocol version in "
+                                 "_meta (" + std::string(kMetaProtocolVersion) + ")");
+    return;
+  }
+  if (method == "tools/list") {
+    json result{{"tools", tools_.listing()}};
+    if (era.modern) {
+      result["ttlMs"] = kListTtlMs;
+      result["cacheScope"] = "public";
+    }
+    reply.result(complete(std::move(result), era));
+  } else if (method == "tools/call") {
+    handleToolsCall(request, std::move(reply), era);
+  } else if (method == "prompts/list") {
+    json result{{"prompts", promptListing()}};
+    if (era.modern) {
+      result["ttlMs"] = kListTtlMs;
+      result["cacheScope"] = "public";
+    }
+    reply.result(complete(std::move(result), era));
+  } else if (method == "prompts/get") {
+    handlePromptsGet(request.params, reply, era);
+  } else if (method == "logging/setLevel") {
+    auto level = request.params.is_object() ? request.params.value("level", std::string()) : std::string();
+    if (logLevelRank(level) < 0) {
+      reply.error(kInvalidParams, "Invalid params: 'level' must be one of debug, info, notice, warning, error, "
+                                  "critical, alert, emergency");
+      return;
+    }
+    {
+      std::lock_guard lock(logLevelMutex_);
+      legacyLogLevel_ = level;
+    }
+    reply.result(complete(json::object(), era));
+  } else {
+    reply.error(kMethodNotFound, "Method not found: " + method);
+  }
+}
+
+void Server::handleInitialize(const json& params, jsonrpc::Reply& reply) {
+  std::string requested = params.is_object() ? params.value("protocolVersion", std::string()) : std::string();
+  std::string answer(kLegacyVersions.front());
+  for (auto version : kLegacyVersions) {
+    if (version == requested) answer = requested;
+  }
+  if (params.is_object() && params.contains("clientInfo")) {
+    spdlog::info("client: {}", params["clientInfo"].dump());
+  }
+  reply.result(json{{"protocolVersion", answer},
+                    {"capabilities", capabilities()},
+                    {"serverInfo", serverInfo()},
+                    {"instructions", identity_.instructions}});
+}
+
+void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, const Era& era) {
+  const auto& params = request.params;
+  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
+    reply.error(kInvalidParams, "Invalid params: tools/call needs the tool's 'name'");
+    return;
+  }
+  auto name = params["name"].get<std::string>();
+  const auto* tool = tools_.find(name);
+  if (tool == nullptr) {
+    reply.error(kInvalidParams, "Unknown tool: " + name);
+    return;
+  }
+  json arguments = params.contains("arguments") ? params["arguments"] : json::object();
+  if (arguments.is_null()) arguments = json::object();
+  if (!arguments.is_object()) {
+    reply.error(kInvalidParams, "Invalid params: 'arguments' of " + name + " must be an object");
+    return;
+  }
+  if (auto invalid = tools_.validate(*tool, arguments)) {
+    reply.error(kInvalidParams, "Invalid arguments for tool " + name + ": " + *invalid);
+    return;
+  }
+
+  json progressToken;
+  if (auto token = metaOf(params).find("progressToken"); token != metaOf(params).end()) {
+    if (token->is_string() || token->is_number_integer()) progressToken = *token;
+  }
+  ToolContext::ProgressSink progress;
+  if (!progressToken.is_null()) {
+    progress = [connection = connection_, progressToken](double value, std::optional<double> total,
+                                                         const std::string& message) {
+      json notification{{"progressToken", progressToken}, {"progress", value}, {"message", message}};
+      if (total) notification["total"] = *total;
+      connection->notify("notifications/progress", std::move(notification));
+    };
+  }
+  auto log = [this, era](const std::string& level, const std::string& message) {
+    std::string threshold = era.modern ? era.logLevel : std::string();
+    if (!era.modern) {
+      std::lock_guard lock(logLevelMutex_);
+      threshold = legacyLogLevel_;
+    }
+    if (threshold.empty() || logLevelRank(level) < logLevelRank(threshold)) return;
+    connection_->notify("notifications/message",
+                        json{{"level", level}, {"logger", identity_.name}, {"data", message}});
+  };
+
+  // std::function needs a copyable target; the reply itself stays single-owner.
+  auto shared = std::make_shared<jsonrpc::Reply>(std::move(reply));
+  tasks_.spawn([tool, arguments = std::move(arguments), stop = request.stop, reply = std::move(shared), era,
+                progress = std::move(progress), log = std::move(log), this]() mutable {
+    ToolContext context(stop, std::move(progress), std::move(log));
+    ToolResult result;
+    try {
+      result = tool->handler(arguments, context);
+    } catch (const std::exception& e) {
+      spdlog::error("tool {} failed: {}", tool->name, e.what());
+      result = ToolResult::failure("Internal error in " + tool->name + ". Please try again; if it keeps failing, "
+                                   "run `nemo-video-mcp doctor`.");
+    }
+    auto text = result.text.empty() ? result.structured.dump(2) : result.text;
+    json answer{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
+                {"structuredContent", std::move(result.structured)},
+                {"isError", result.isError}};
+    reply->result(complete(std::move(answer), era));
+  });
+}
+
+json Server::promptListing() const {
+  json list = json::array();
+  for (const auto& prompt : prompts_) {
+    list.push_back(json{{"name", prompt.name}, {"title", prompt.title}, {"description", prompt.description}});
+  }
+  return list;
+}
+
+void Server::handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era) {
+  auto name = params.is_object() ? params.value("name", std::string()) : std::string();
+  for (const auto& prompt : prompts_) {
+    if (prompt.name != name) continue;
+    json message{{"role", "user"}, {"content", {{"type", "text"}, {"text", prompt.text}}}};
+    reply.result(complete(json{{"description", prompt.description}, {"messages", json::array({message})}}, era));
+    return;
+  }
+  reply.error(kInvalidParams, "Unknown prompt: " + (name.empty() ? std::string("(no name given)") : name));
+}
+
+}  // namespace nemo::mcp

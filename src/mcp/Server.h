@@ -1,0 +1,69 @@
+// The MCP protocol on top of a JSON-RPC connection: both eras (the 2025 initialize handshake
+// and the stateless 2026-07-28 revision with server/discover and per-request _meta), tools,
+// prompts, progress and log notifications. Knows nothing of NemoVideo.
+// Threads: the connection's reader thread calls onRequest/onNotification; tool calls run on
+// their own threads from a TaskGroup.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "jsonrpc/Connection.h"
+#include "mcp/ToolRegistry.h"
+#include "support/TaskGroup.h"
+
+namespace nemo::mcp {
+
+struct ServerIdentity {
+  std::string name;
+  std::string title;
+  std::string version;
+  std::string instructions;
+};
+
+struct Prompt {
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string text;  // the user message the prompt expands to
+};
+
+class Server final : public jsonrpc::Handler {
+ public:
+  Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts);
+  ~Server() override;
+
+  // Serves until the input ends; then cancels running calls and waits at most drainTimeout.
+  // Returns true when everything drained in time.
+  bool serve(int inFd, int outFd, jsonrpc::ConnectionOptions options = {});
+
+  void onRequest(jsonrpc::Request request, jsonrpc::Reply reply) override;
+  void onNotification(const std::string& method, const json& params) override;
+
+ private:
+  struct Era {
+    bool modern = false;
+    std::string logLevel;  // modern: from _meta; empty means no log notifications
+  };
+  json serverInfo() const;
+  json capabilities() const;
+  json complete(json result, const Era& era) const;  // adds resultType and serverInfo
+  void handleInitialize(const json& params, jsonrpc::Reply& reply);
+  void handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, const Era& era);
+  void handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era);
+  json promptListing() const;
+
+  ServerIdentity identity_;
+  ToolRegistry& tools_;
+  std::vector<Prompt> prompts_;
+  std::shared_ptr<jsonrpc::Connection> connection_;
+  support::TaskGroup tasks_;
+  std::atomic<bool> initialized_{false};
+  std::mutex logLevelMutex_;
+  std::string legacyLogLevel_ = "warning";  // set by logging/setLevel
+};
+
+}  // namespace nemo::mcp

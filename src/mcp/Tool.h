@@ -1,0 +1,61 @@
+// What a tool is to the MCP layer: its descriptor (from schemas/<name>.json), the context a
+// running call gets (cancellation, progress, log messages) and the result it returns.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace nemo::mcp {
+
+using nlohmann::json;
+
+// A tool's answer. Failures the user can act on are results with isError, never exceptions.
+struct ToolResult {
+  std::string text;   // what the agent reads; empty: the structured content, serialized
+  json structured = json::object();
+  bool isError = false;
+
+  static ToolResult success(std::string text, json structured) {
+    return ToolResult{std::move(text), std::move(structured), false};
+  }
+  static ToolResult failure(std::string text, json structured = json::object()) {
+    return ToolResult{std::move(text), std::move(structured), true};
+  }
+};
+
+// Handed to a running tool call. Thread-safe; progress is a no-op without a progress token.
+class ToolContext {
+ public:
+  using ProgressSink = std::function<void(double progress, std::optional<double> total, const std::string& message)>;
+  using LogSink = std::function<void(const std::string& level, const std::string& message)>;
+
+  ToolContext(std::stop_token stop, ProgressSink progress, LogSink log)
+      : stop_(std::move(stop)), progress_(std::move(progress)), log_(std::move(log)) {}
+
+  const std::stop_token& stop() const { return stop_; }
+  bool cancelled() const { return stop_.stop_requested(); }
+  bool reportsProgress() const { return static_cast<bool>(progress_); }
+
+  // A progress line; percent (0-100) when the work knows how far it is. Values sent to the
+  // client always increase, as the protocol requires.
+  void progress(const std::string& message, std::optional<double> percent = std::nullopt);
+
+  // A log message to the client (when it asked for them at this level), and to stderr.
+  void log(const std::string& level, const std::string& message);
+
+ private:
+  std::stop_token stop_;
+  ProgressSink progress_;
+  LogSink log_;
+  std::mutex mutex_;
+  double last_ = 0;
+};
+
+using ToolHandler = std::function<ToolResult(const json& arguments, ToolContext& context)>;
+
+}  // namespace nemo::mcp

@@ -1,0 +1,52 @@
+// The token's life on disk: the persisted client id and the cached anonymous token, per API
+// origin, in one 0600 file of the config folder written atomically. NEMO_TOKEN is never written.
+// Thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace nemo::api {
+
+struct CachedToken {
+  std::string token;
+  std::string userId;
+  std::string expiresAt;  // ISO 8601 as the backend gave it; empty when unknown
+};
+
+class Credentials {
+ public:
+  explicit Credentials(std::filesystem::path file);
+
+  std::filesystem::path file() const { return file_; }
+
+  // The cached token for this API origin, unless it has expired. Reads the file lazily.
+  std::optional<CachedToken> cachedToken(const std::string& origin);
+  // Saves a token for the origin. Returns an error text or nullopt.
+  std::optional<std::string> saveToken(const std::string& origin, const CachedToken& token);
+  // Forgets the origin's token if it is still `token` (another thread may have replaced it).
+  void dropToken(const std::string& origin, const std::string& token);
+
+  // The persisted client id, created (and saved) on first use.
+  std::string clientId();
+  // A new client id, saved (after the backend said the old one was missing or bad).
+  std::string renewClientId();
+
+ private:
+  void load();  // caller holds mutex_
+  std::optional<std::string> save();  // caller holds mutex_
+  std::filesystem::path file_;
+  std::mutex mutex_;
+  bool loaded_ = false;
+  nlohmann::json data_ = nlohmann::json::object();
+};
+
+std::string newUuid();
+// True when the ISO 8601 UTC time lies in the past (unparseable: false).
+bool isExpired(const std::string& isoTime);
+
+}  // namespace nemo::api

@@ -1,0 +1,412 @@
+#include "nemo/NemoClient.h"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "support/Secrets.h"
+
+namespace nemo::api {
+namespace {
+
+ApiError transportError(const http::Result& result, const ErrorContext& context) {
+  if (result.failure == http::Failure::Cancelled) return makeApiError(code::kCancelled, 0, result.message, context);
+  return makeApiError(code::kNetwork, 0, result.message, context);
+}
+
+json parseBody(const std::string& body) {
+  if (body.empty()) return json();
+  auto parsed = json::parse(body, nullptr, false);
+  return parsed.is_discarded() ? json() : parsed;
+}
+
+int intOf(const json& value) {
+  if (value.is_number_integer()) return value.get<int>();
+  if (value.is_string()) {
+    try {
+      return std::stoi(value.get<std::string>());
+    } catch (...) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+std::string messageOf(const json& body) {
+  if (!body.is_object()) return {};
+  for (const char* key : {"message", "msg", "error", "errorMessage"}) {
+    if (body.contains(key) && body[key].is_string()) return support::redactSecrets(body[key].get<std::string>());
+  }
+  return {};
+}
+
+}  // namespace
+
+NemoClient::NemoClient(ClientConfig config, std::shared_ptr<http::HttpClient> http,
+                       std::shared_ptr<Credentials> credentials)
+    : config_(std::move(config)),
+      origin_(http::originOf(config_.baseUrl)),
+      http_(std::move(http)),
+      credentials_(std::move(credentials)) {
+  while (!config_.baseUrl.empty() && config_.baseUrl.back() == '/') config_.baseUrl.pop_back();
+  if (config_.environmentToken && !config_.environmentToken->empty()) {
+    support::registerSecret(*config_.environmentToken);
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> NemoClient::headers(const std::string& token) const {
+  std::vector<std::pair<std::string, std::string>> out{
+      {"X-Skill-Source", config_.skillSlug},
+      {"X-Skill-Version", config_.skillVersion},
+      {"X-Skill-Platform", config_.skillPlatform},
+      {"Accept", "application/json"},
+  };
+  if (!token.empty()) out.emplace_back("Authorization", "Bearer " + token);
+  return out;
+}
+
+std::string NemoClient::userId() const {
+  std::lock_guard lock(mutex_);
+  return userId_;
+}
+
+void NemoClient::rememberUserId(const std::string& userId) {
+  if (userId.empty()) return;
+  std::lock_guard lock(mutex_);
+  userId_ = userId;
+}
+
+TokenSource NemoClient::tokenSource() const {
+  std::lock_guard lock(mutex_);
+  return tokenSource_;
+}
+
+std::string NemoClient::currentToken() const {
+  std::lock_guard lock(mutex_);
+  return token_;
+}
+
+ErrorContext NemoClient::errorContext() const {
+  ErrorContext context;
+  context.userId = userId();
+  context.registerUrl = config_.registerUrl;
+  context.acceptedFormats = config_.acceptedFormats;
+  context.uploadLimit = config_.uploadLimit;
+  context.tokenFromEnvironment = config_.environmentToken.has_value() && !config_.environmentToken->empty();
+  return context;
+}
+
+std::optional<ApiError> NemoClient::ensureToken(const CallControl& control) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!token_.empty()) return std::nullopt;
+    if (config_.environmentToken && !config_.environmentToken->empty()) {
+      token_ = *config_.environmentToken;
+      tokenSource_ = TokenSource::Environment;
+      return std::nullopt;
+    }
+  }
+  if (auto cached = credentials_->cachedToken(origin_)) {
+    std::lock_guard lock(mutex_);
+    token_ = cached->token;
+    tokenSource_ = TokenSource::Cache;
+    if (userId_.empty()) userId_ = cached->userId;
+    return std::nullopt;
+  }
+  return fetchAnonymousToken(control);
+}
+
+std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& control) {
+  std::lock_guard fetching(fetchMutex_);
+  // Another call may have fetched one while we waited for the lock.
+  if (auto cached = credentials_->cachedToken(origin_)) {
+    std::lock_guard lock(mutex_);
+    if (cached->token != token_) {
+      token_ = cached->token;
+      tokenSource_ = TokenSource::Cache;
+      return std::nullopt;
+    }
+  }
+  bool renewedClientId = false;
+  bool waitedForRateLimit = false;
+  for (;;) {
+    if (control.note) control.note("Connecting to NemoVideo (getting a free token)...");
+    http::Request request;
+    request.method = "POST";
+    request.url = config_.baseUrl + "/api/auth/anonymous-token";
+    request.headers = headers({});
+    request.headers.emplace_back("X-Client-Id", credentials_->clientId());
+    request.totalTimeout = std::chrono::seconds(30);
+    request.stop = control.stop;
+    auto result = http_->send(request);
+    if (!result.ok()) return transportError(result, errorContext());
+    auto body = parseBody(result.response.body);
+    auto error = errorIn(result, body, Envelope::Code);
+    if (error && error->code == code::kMissingClientId && !renewedClientId) {
+      credentials_->renewClientId();
+      renewedClientId = true;
+      continue;
+    }
+    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
+      waitedForRateLimit = true;
+      if (!waitForRateLimit(control)) return makeApiError(code::kCancelled, 0, {}, errorContext());
+      continue;
+    }
+    if (error) return error;
+    const auto& data = body.contains("data") ? body["data"] : body;
+    if (!data.is_object() || !data.contains("token") || !data["token"].is_string() ||
+        data["token"].get<std::string>().empty()) {
+      return makeApiError(code::kServerError, static_cast<int>(result.response.status),
+                          "the token answer had no data.token", errorContext());
+    }
+    CachedToken token{data["token"].get<std::string>(), data.contains("user_id") ? data["user_id"].is_string()
+                                                                                      ? data["user_id"].get<std::string>()
+                                                                                      : data["user_id"].dump()
+                                                                                : std::string(),
+                      data.value("expires_at", std::string())};
+    support::registerSecret(token.token);
+    if (auto saveError = credentials_->saveToken(origin_, token)) {
+      // Keep using it in memory: throwing a token away would burn the weekly allowance.
+      spdlog::warn("could not cache the token: {}", *saveError);
+    }
+    std::lock_guard lock(mutex_);
+    token_ = token.token;
+    tokenSource_ = TokenSource::Anonymous;
+    if (!token.userId.empty()) userId_ = token.userId;
+    spdlog::info("obtained a free NemoVideo token");
+    return std::nullopt;
+  }
+}
+
+bool NemoClient::waitForRateLimit(const CallControl& control) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(config_.rateLimitWait).count();
+  if (control.note) control.note("NemoVideo is rate limiting; retrying once in " + std::to_string(seconds) + " s...");
+  auto deadline = std::chrono::steady_clock::now() + config_.rateLimitWait;
+  auto lastNote = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (control.stop.stop_requested()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::chrono::steady_clock::now() - lastNote >= std::chrono::seconds(10)) {
+      lastNote = std::chrono::steady_clock::now();
+      if (control.note) control.note("Still waiting for NemoVideo's rate limit...");
+    }
+  }
+  return !control.stop.stop_requested();
+}
+
+std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const json& body, Envelope envelope) const {
+  auto status = static_cast<int>(result.response.status);
+  int errorCode = 0;
+  if (body.is_object()) {
+    if (body.contains("code")) errorCode = intOf(body["code"]);
+    if (envelope == Envelope::Success && body.contains("success") && body["success"] == false && errorCode == 0) {
+      errorCode = status >= 400 ? status : code::kServerError;
+    }
+  }
+  if (errorCode == 0 && status >= 400) {
+    // Statuses that are themselves codes of the table; otherwise a server error.
+    if (status == 400 || status == 402 || status == 429) errorCode = status;
+    else if (status == 401) errorCode = code::kTokenInvalid;
+    else errorCode = code::kServerError;
+  }
+  if (errorCode == 0 && (status < 200 || status >= 300)) errorCode = code::kServerError;
+  if (errorCode == 0 && !body.is_object() && !result.response.body.empty()) {
+    return makeApiError(code::kServerError, status, "the answer was not JSON", errorContext());
+  }
+  if (errorCode == 0) return std::nullopt;
+  return makeApiError(errorCode, status, messageOf(body), errorContext());
+}
+
+ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
+  ApiResult outcome;
+  bool refreshedToken = false;
+  bool waitedForRateLimit = false;
+  for (;;) {
+    if (auto error = ensureToken(control)) {
+      outcome.error = error;
+      return outcome;
+    }
+    auto token = currentToken();
+    http::Request request;
+    request.method = call.method;
+    request.url = config_.baseUrl + call.path;
+    request.headers = headers(token);
+    if (!call.body.is_null()) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = call.body.dump();
+    }
+    request.files = call.files;
+    request.totalTimeout = call.totalTimeout;
+    request.onProgress = call.onProgress;
+    request.stop = control.stop;
+    auto result = http_->send(request);
+    if (!result.ok()) {
+      outcome.error = transportError(result, errorContext());
+      return outcome;
+    }
+    auto body = parseBody(result.response.body);
+    auto error = errorIn(result, body, call.envelope);
+    if (error && error->code == code::kTokenInvalid && !refreshedToken && tokenSource() != TokenSource::Environment) {
+      refreshedToken = true;
+      spdlog::info("token rejected (1001); getting a new one");
+      credentials_->dropToken(origin_, token);
+      {
+        std::lock_guard lock(mutex_);
+        if (token_ == token) token_.clear();
+      }
+      if (auto fetchError = fetchAnonymousToken(control)) {
+        outcome.error = fetchError;
+        return outcome;
+      }
+      continue;
+    }
+    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
+      waitedForRateLimit = true;
+      if (!waitForRateLimit(control)) {
+        outcome.error = makeApiError(code::kCancelled, 0, {}, errorContext());
+        return outcome;
+      }
+      continue;
+    }
+    outcome.raw = body;
+    if (error) {
+      outcome.error = error;
+      return outcome;
+    }
+    outcome.data = body.is_object() && body.contains("data") && !body["data"].is_null() ? body["data"] : body;
+    return outcome;
+  }
+}
+
+NemoClient::StreamOutcome NemoClient::stream(const std::string& path, const json& body,
+                                             std::function<bool(std::string_view)> onChunk,
+                                             std::chrono::seconds idleTimeout, const CallControl& control) {
+  StreamOutcome outcome;
+  bool refreshedToken = false;
+  bool waitedForRateLimit = false;
+  for (;;) {
+    if (auto error = ensureToken(control)) {
+      outcome.error = error;
+      return outcome;
+    }
+    auto token = currentToken();
+    // The first bytes tell a stream from a JSON error answer; hold them until we know.
+    std::string head;
+    bool decided = false;
+    bool isStream = false;
+    http::Request request;
+    request.method = "POST";
+    request.url = config_.baseUrl + path;
+    request.headers = headers(token);
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.headers.emplace_back("Accept", "text/event-stream");
+    request.body = body.dump();
+    request.totalTimeout = std::chrono::minutes(15);
+    request.idleTimeout = idleTimeout;
+    request.stop = control.stop;
+    request.onBodyChunk = [&](std::string_view chunk) {
+      if (decided) return isStream ? onChunk(chunk) : (head.append(chunk), head.size() < (1 << 20));
+      head.append(chunk);
+      auto first = head.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) return true;
+      decided = true;
+      isStream = head[first] != '{';
+      if (!isStream) return true;
+      std::string pending;
+      pending.swap(head);
+      return onChunk(pending);
+    };
+    outcome.transport = http_->send(request);
+    if (isStream) {
+      if (!outcome.transport.ok()) outcome.error = transportError(outcome.transport, errorContext());
+      return outcome;
+    }
+    if (!outcome.transport.ok()) {
+      outcome.error = transportError(outcome.transport, errorContext());
+      return outcome;
+    }
+    auto answer = parseBody(head);
+    auto error = errorIn(outcome.transport, answer, Envelope::Code);
+    if (!error && outcome.transport.response.status >= 200 && outcome.transport.response.status < 300) {
+      // A JSON answer that is not an error: hand it over as one chunk of data.
+      if (!head.empty()) onChunk("data: " + head + "\n\n");
+      return outcome;
+    }
+    if (error && error->code == code::kTokenInvalid && !refreshedToken && tokenSource() != TokenSource::Environment) {
+      refreshedToken = true;
+      credentials_->dropToken(origin_, token);
+      {
+        std::lock_guard lock(mutex_);
+        if (token_ == token) token_.clear();
+      }
+      if (auto fetchError = fetchAnonymousToken(control)) {
+        outcome.error = fetchError;
+        return outcome;
+      }
+      continue;
+    }
+    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
+      waitedForRateLimit = true;
+      if (!waitForRateLimit(control)) {
+        outcome.error = makeApiError(code::kCancelled, 0, {}, errorContext());
+        return outcome;
+      }
+      continue;
+    }
+    outcome.error = error ? error : makeApiError(code::kServerError, static_cast<int>(outcome.transport.response.status),
+                                                 {}, errorContext());
+    return outcome;
+  }
+}
+
+ApiResult NemoClient::download(const std::string& path, const std::filesystem::path& target,
+                               const CallControl& control, std::function<void(std::uint64_t, std::uint64_t)> onProgress) {
+  ApiResult outcome;
+  if (auto error = ensureToken(control)) {
+    outcome.error = error;
+    return outcome;
+  }
+  http::Request request;
+  request.url = config_.baseUrl + path;
+  request.headers = headers(currentToken());
+  request.downloadTo = target;
+  request.totalTimeout = std::chrono::milliseconds(0);
+  request.onProgress = std::move(onProgress);
+  request.stop = control.stop;
+  auto result = http_->send(request);
+  if (!result.ok()) {
+    outcome.error = transportError(result, errorContext());
+  } else if (result.response.status < 200 || result.response.status >= 300) {
+    outcome.error = makeApiError(result.response.status == 402 ? code::kPlanBlocksExport : code::kServerError,
+                                 static_cast<int>(result.response.status), {}, errorContext());
+  }
+  return outcome;
+}
+
+ApiResult NemoClient::createSession(const std::string& taskName, const std::string& language,
+                                    const CallControl& control) {
+  ApiCall request;
+  request.method = "POST";
+  request.path = "/api/tasks/me/with-session/nemo_agent";
+  request.body = json{{"task_name", taskName}, {"language", language}};
+  auto result = call(request, control);
+  if (result.ok() && result.data.contains("user_id")) {
+    const auto& user = result.data["user_id"];
+    rememberUserId(user.is_string() ? user.get<std::string>() : user.dump());
+  }
+  return result;
+}
+
+ApiResult NemoClient::credits(const CallControl& control) {
+  ApiCall request;
+  request.path = "/api/credits/balance/simple";
+  return call(request, control);
+}
+
+ApiResult NemoClient::state(const std::string& sessionId, const CallControl& control) {
+  ApiCall request;
+  request.path = "/api/state/nemo_agent/me/" + sessionId + "/latest";
+  return call(request, control);
+}
+
+}  // namespace nemo::api

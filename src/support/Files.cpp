@@ -1,0 +1,64 @@
+#include "support/Files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace nemo::support {
+
+std::optional<std::string> readWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::optional<std::string> ensurePrivateDirectory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return std::nullopt;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create folder " + dir.string() + ": " + ec.message();
+  ::chmod(dir.c_str(), 0700);
+  return std::nullopt;
+}
+
+std::optional<std::string> writeFileAtomically(const std::filesystem::path& path, std::string_view content,
+                                               mode_t mode) {
+  if (auto error = ensurePrivateDirectory(path.parent_path())) return error;
+  std::random_device random;
+  auto temp = path;
+  temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(random());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return "cannot write " + temp.string() + ": " + std::strerror(errno);
+  ::fchmod(fd, mode);  // the umask must not widen or narrow what we asked for
+  const char* data = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    auto written = ::write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      auto error = std::string("cannot write ") + temp.string() + ": " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return error;
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    auto error = std::string("cannot replace ") + path.string() + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace nemo::support

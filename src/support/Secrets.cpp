@@ -1,0 +1,56 @@
+#include "support/Secrets.h"
+
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+namespace nemo::support {
+namespace {
+
+std::shared_mutex gMutex;
+std::vector<std::string> gSecrets;
+
+void replaceAll(std::string& text, std::string_view needle, std::string_view with) {
+  if (needle.empty()) return;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + with.size())) {
+    text.replace(pos, needle.size(), with);
+  }
+}
+
+// A bearer credential is hidden even if it was never registered (e.g. echoed by a backend).
+void redactBearer(std::string& text) {
+  static constexpr std::string_view kBearer = "Bearer ";
+  for (auto pos = text.find(kBearer); pos != std::string::npos; pos = text.find(kBearer, pos + 1)) {
+    auto start = pos + kBearer.size();
+    auto end = start;
+    while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\r' && text[end] != '\n' &&
+           text[end] != ',') {
+      ++end;
+    }
+    if (end > start) text.replace(start, end - start, "[redacted]");
+  }
+}
+
+}  // namespace
+
+void registerSecret(std::string_view secret) {
+  // Very short strings would redact ordinary words; real tokens are long.
+  if (secret.size() < 8) return;
+  std::unique_lock lock(gMutex);
+  for (const auto& known : gSecrets) {
+    if (known == secret) return;
+  }
+  gSecrets.emplace_back(secret);
+}
+
+std::string redactSecrets(std::string_view text) {
+  std::string out(text);
+  {
+    std::shared_lock lock(gMutex);
+    for (const auto& secret : gSecrets) replaceAll(out, secret, "[redacted]");
+  }
+  redactBearer(out);
+  return out;
+}
+
+}  // namespace nemo::support

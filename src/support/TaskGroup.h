@@ -1,0 +1,34 @@
+// Threads for work that may block (tool calls): each task gets its own thread, finished ones
+// are reaped, and shutdown waits for all of them with a deadline instead of detaching.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace nemo::support {
+
+class TaskGroup {
+ public:
+  ~TaskGroup();
+  void spawn(std::function<void()> task);
+  // Waits until no task runs or the timeout passes; true when all finished (and were joined).
+  bool waitAll(std::chrono::milliseconds timeout);
+  std::size_t running() const;
+
+ private:
+  void reapFinished();  // caller holds mutex_
+  struct Entry {
+    std::thread thread;
+    bool finished = false;
+  };
+  mutable std::mutex mutex_;
+  std::condition_variable idle_;
+  std::list<Entry> entries_;
+  std::size_t running_ = 0;
+};
+
+}  // namespace nemo::support
