@@ -203,6 +203,8 @@ std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const js
       errorCode = status >= 400 ? status : code::kServerError;
     }
   }
+  // A 5xx is the backend's own trouble, whatever code its body carries.
+  if (status >= 500) errorCode = code::kServerError;
   if (errorCode == 0 && status >= 400) {
     // Statuses that are themselves codes of the table; otherwise a server error.
     if (status == 400 || status == 402 || status == 429) errorCode = status;

@@ -30,6 +30,7 @@ void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& serv
       return mcp::ToolResult::failure("NemoVideo created no session (its answer had no session_id). Please try again.",
                                       {{"error", {{"code", api::code::kServerError}}}});
     }
+    context.log("info", "Created NemoVideo session " + sessionId);
     api::SessionRecord record{sessionId, taskId, taskName, language, api::isoTimeNow()};
     if (auto saveError = services.sessions->add(record)) {
       spdlog::warn("could not remember the session: {}", *saveError);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what nemo-video-mcp needs on Debian 12 (only the missing packages; apt-get update
+# at most once; non-interactive) and builds it. Idempotent: a second run changes nothing.
+#   scripts/setup.sh [preset]     preset: release (default), dev, ci, asan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+
+packages=(
+  build-essential cmake pkg-config ccache
+  nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
+  libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev
+  poppler-utils nodejs npm
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+# node and npm may come from elsewhere than Debian (e.g. nodesource); then they are not missing.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<< "${missing[*]}"
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"

@@ -1,0 +1,23 @@
+// Rewrites backend text that assumes a GUI ("click the Export button", "打开文字面板") into
+// what an agent can actually do: call one of this server's tools.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nemo::api {
+
+struct GuiTranslation {
+  std::string text;                // the rewritten text; the input unchanged when nothing matched
+  bool changed = false;
+  std::vector<std::string> tools;  // the tools the rewrite names, in order, each once
+};
+
+// Only imperative UI forms are rewritten: a UI verb (click, open, drag, preview; 点击, 打开,
+// 拖拽) with a UI noun or a known button name beside it. "open-source", "a door opens" and
+// "the click-through rate" stay as they are. Everything around a rewritten phrase is kept.
+// English and Chinese; the tool names are the MCP tools: export, upload, state, credits, chat.
+GuiTranslation translateGuiText(std::string_view text);
+
+}  // namespace nemo::api

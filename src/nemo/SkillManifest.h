@@ -1,0 +1,45 @@
+// The skill manifests (manifests/<slug>/SKILL.md): YAML front matter checked against
+// schemas/skill-manifest.schema.json, giving the slug, version and limits that drive headers and checks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nemo::api {
+
+// The skill served when --skill is not given: the first of the published skills.
+inline constexpr const char* kDefaultSkill = "video-generator-free-no-limits";
+
+struct SkillManifest {
+  std::string slug;          // front matter `name`; sent as X-Skill-Source
+  std::string displayName;
+  std::string description;
+  std::string version;       // sent as X-Skill-Version
+  std::uint64_t uploadMaxBytes = 0;  // `limits.upload_max_mb` in MiB (1024 * 1024 bytes)
+  std::vector<std::string> formats;  // lower-case extensions without the dot, e.g. "mp4"
+  std::vector<std::string> examplePrompts;
+  std::string body;          // the markdown after the front matter: the agent's instructions
+};
+
+// Either a manifest or a message a person can act on (it names the failing field).
+struct ManifestParse {
+  std::optional<SkillManifest> manifest;
+  std::string error;
+
+  explicit operator bool() const { return manifest.has_value(); }
+};
+
+// Parses a whole SKILL.md. Never throws. Safe to call from any thread.
+ManifestParse parseSkillManifest(std::string_view text);
+
+// The manifest compiled into the binary for `slug`; an unknown slug gives an error listing
+// the known ones. Never throws.
+ManifestParse loadBundledManifest(std::string_view slug);
+
+// The slugs of the manifests compiled into the binary, sorted.
+std::vector<std::string> bundledSkillSlugs();
+
+}  // namespace nemo::api
