@@ -232,6 +232,14 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
       result = ToolResult::failure("Internal error in " + tool->name + ". Please try again; if it keeps failing, "
                                    "run `nemo-video-mcp doctor`.");
     }
+    // Clients check structuredContent against the outputSchema, error results included (the
+    // 1.x TypeScript SDK rejects the whole result otherwise): a mismatch is our bug, said loudly.
+    if (tool->outputSchema) {
+      if (auto mismatch = tool->outputSchema->validate(result.structured)) {
+        spdlog::error("tool {} returned structured content that does not match its outputSchema: {}", tool->name,
+                      *mismatch);
+      }
+    }
     auto text = result.text.empty() ? result.structured.dump(2) : result.text;
     json answer{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
                 {"structuredContent", std::move(result.structured)},

@@ -97,12 +97,14 @@ std::optional<std::string> ToolRegistry::addWithDescriptor(json descriptor, Tool
   std::string error;
   auto schema = CompiledSchema::compile(descriptor["inputSchema"], error);
   if (!schema) return "tool " + name + ": " + error;
+  std::shared_ptr<const CompiledSchema> output;
   if (descriptor.contains("outputSchema")) {
-    if (!CompiledSchema::compile(descriptor["outputSchema"], error)) return "tool " + name + " output: " + error;
+    output = CompiledSchema::compile(descriptor["outputSchema"], error);
+    if (!output) return "tool " + name + " output: " + error;
   }
   tools_.erase(std::remove_if(tools_.begin(), tools_.end(), [&](const auto& t) { return t.name == name; }),
                tools_.end());
-  tools_.push_back(RegisteredTool{name, std::move(descriptor), std::move(schema), std::move(handler)});
+  tools_.push_back(RegisteredTool{name, std::move(descriptor), std::move(schema), std::move(output), std::move(handler)});
   std::stable_sort(tools_.begin(), tools_.end(), [](const auto& a, const auto& b) {
     auto ra = rankOf(a.name), rb = rankOf(b.name);
     return ra != rb ? ra < rb : a.name < b.name;

@@ -18,6 +18,7 @@ struct RegisteredTool {
   std::string name;
   json descriptor;  // name, title, description, inputSchema, outputSchema, annotations
   std::shared_ptr<const CompiledSchema> inputSchema;
+  std::shared_ptr<const CompiledSchema> outputSchema;  // null when the tool declares none
   ToolHandler handler;
 };
 

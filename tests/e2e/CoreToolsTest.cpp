@@ -231,8 +231,9 @@ TEST_CASE("every error code of the API table becomes an actionable isError resul
     CHECK(result["structuredContent"]["error"]["code"] == c.code);
     CHECK(result["content"][0]["text"].get<std::string>().find(c.mustSay) != std::string::npos);
   }
-  // The server is still serving after all of that.
+  // The server is still serving after all of that, and every result matched its outputSchema.
   CHECK(resultOf(server.callTool("credits"))["isError"] == false);
+  CHECK(server.stderrText().find("does not match its outputSchema") == std::string::npos);
 }
 
 TEST_CASE("the backend's down or unreachable: a clear network error", "[e2e][tools]") {
