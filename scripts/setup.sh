@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config ccache
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev
-  poppler-utils nodejs npm
+  poppler-utils unzip nodejs npm
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -48,6 +48,19 @@ std::vector<mcp::Prompt> promptsOf(const api::SkillManifest& manifest) {
   return prompts;
 }
 
+// A positive whole number from the environment (the timing knobs tests and power users turn).
+std::optional<long> environmentNumber(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  char* end = nullptr;
+  long number = std::strtol(value, &end, 10);
+  if (end == value || *end != '\0' || number <= 0) {
+    spdlog::warn("ignoring {}={}: expected a positive whole number", name, value);
+    return std::nullopt;
+  }
+  return number;
+}
+
 // The version the binary reports: its own and the protocol revisions it speaks.
 std::string versionText() {
   std::string text = "nemo-video-mcp " NEMO_VERSION "\nMCP protocol versions: " + std::string(mcp::kModernVersion);
@@ -100,9 +113,7 @@ int run(const Options& options) {
   if (const char* token = std::getenv("NEMO_TOKEN"); token != nullptr && *token != '\0') {
     config.environmentToken = token;
   }
-  if (const char* wait = std::getenv("NEMO_RATE_LIMIT_WAIT_MS"); wait != nullptr && *wait != '\0') {
-    config.rateLimitWait = std::chrono::milliseconds(std::atol(wait));
-  }
+  if (auto wait = environmentNumber("NEMO_RATE_LIMIT_WAIT_MS")) config.rateLimitWait = std::chrono::milliseconds(*wait);
   config.acceptedFormats = joined(manifest.formats);
   config.uploadLimit = megabytes(manifest.uploadMaxBytes);
   spdlog::info("nemo-video-mcp {} serving skill {} {} (platform {}) against {}", NEMO_VERSION, manifest.slug,
@@ -112,11 +123,18 @@ int run(const Options& options) {
   auto credentials = std::make_shared<api::Credentials>(support::configDirectory() / "credentials.json");
   auto client = std::make_shared<api::NemoClient>(config, http::makeCurlHttpClient(), credentials);
   auto sessions = std::make_shared<api::Sessions>(support::stateDirectory() / "sessions.json", client->origin());
-  tools::Services services{client, sessions};
+  api::ChatTurnOptions turnOptions;
+  if (auto idle = environmentNumber("NEMO_CHAT_IDLE_SECONDS")) turnOptions.idleTimeout = std::chrono::seconds(*idle);
+  tools::Services services{client, sessions, std::make_shared<api::ChatTurns>(client, turnOptions)};
+  if (auto interval = environmentNumber("NEMO_PROGRESS_INTERVAL_MS")) {
+    services.progressInterval = std::chrono::milliseconds(*interval);
+  }
 
   mcp::ToolRegistry registry;
   tools::registerCreateSessionTool(registry, services);
+  tools::registerChatTool(registry, services);
   tools::registerCreditsTool(registry, services);
+  tools::registerStateTool(registry, services);
 
   mcp::Server server(mcp::ServerIdentity{"nemo-video-mcp", manifest.displayName, NEMO_VERSION, kInstructions},
                      registry, promptsOf(manifest));

@@ -2,6 +2,7 @@
 // turn's text once even though ADK sends it twice (as chunks, then as a whole).
 #include "nemo/ChatEvents.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace nemo::api {
@@ -222,7 +223,11 @@ std::string ChatTranscript::add(const ChatEvent& event) {
       return live + event.text;
     }
     case ChatEventKind::ToolCall:
-      ++toolCalls_;
+      if (event.toolCallId.empty() ||
+          std::find(toolCallIds_.begin(), toolCallIds_.end(), event.toolCallId) == toolCallIds_.end()) {
+        ++toolCalls_;
+        if (!event.toolCallId.empty()) toolCallIds_.push_back(event.toolCallId);
+      }
       noteTool(event.toolName);
       return {};
     case ChatEventKind::ToolResult:

@@ -54,6 +54,7 @@ class ChatTranscript {
   bool hasText() const { return !text_.empty(); }
   // Tool names in the order first seen (calls and results), each once.
   const std::vector<std::string>& toolNames() const { return toolNames_; }
+  // Calls counted once per call id, should a call be both streamed and repeated in an aggregate.
   std::size_t toolCalls() const { return toolCalls_; }
   std::size_t heartbeats() const { return heartbeats_; }
   // The first error of the turn: the root cause, not its echoes.
@@ -67,6 +68,7 @@ class ChatTranscript {
   std::size_t pendingStart_ = 0;  // where the unconfirmed partial chunks begin in text_
   bool pending_ = false;          // partial chunks arrived that no final has confirmed
   std::vector<std::string> toolNames_;
+  std::vector<std::string> toolCallIds_;
   std::size_t toolCalls_ = 0;
   std::size_t heartbeats_ = 0;
   std::optional<ChatError> error_;

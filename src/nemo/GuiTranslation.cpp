@@ -231,6 +231,9 @@ std::string matchCase(const std::string& original, std::string replacement) {
 GuiTranslation translateGuiText(std::string_view input) {
   GuiTranslation result;
   result.text.assign(input);
+  // std::regex costs about a millisecond per kilobyte and rule; no chat message is this long.
+  constexpr std::size_t kMaxTranslatedBytes = 1024 * 1024;
+  if (input.size() > kMaxTranslatedBytes) return result;
   for (const Rule& rule : rules()) {
     try {
       std::string out;

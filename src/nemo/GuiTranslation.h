@@ -18,6 +18,7 @@ struct GuiTranslation {
 // 拖拽) with a UI noun or a known button name beside it. "open-source", "a door opens" and
 // "the click-through rate" stay as they are. Everything around a rewritten phrase is kept.
 // English and Chinese; the tool names are the MCP tools: export, upload, state, credits, chat.
+// Text over 1 MiB is returned unchanged. Pure and thread-safe (the rules are built once).
 GuiTranslation translateGuiText(std::string_view text);
 
 }  // namespace nemo::api

@@ -18,6 +18,9 @@ constexpr std::size_t kMaxCodePoints = 40;
 struct Vocabulary {
   Intent intent;
   std::vector<std::string_view> keywords;       // English, whole words
+  // Nouns that decide the intent only when no other intent's keyword does: "show tracks" is
+  // state, "export the timeline" is export.
+  std::vector<std::string_view> weakKeywords;
   std::vector<std::string_view> chineseKeywords;  // by substring
   std::vector<std::string_view> companions;     // English words that may stand beside a keyword
   bool allowsPaths;
@@ -27,23 +30,27 @@ const std::array<Vocabulary, 4>& vocabularies() {
   static const std::array<Vocabulary, 4> kVocabularies = {{
       {Intent::Export,
        {"export", "download", "render"},
+       {},
        {"导出", "下载", "渲染", "发给我"},
        {"mp4", "1080p", "720p", "4k", "hd", "final", "finished", "file", "result", "movie", "clip", "as", "high",
         "quality", "desktop", "downloads", "folder", "disk", "computer", "locally", "local", "save", "out", "send",
-        "give"},
+        "give", "timeline", "project"},
        true},
       {Intent::Credits,
        {"credits", "credit", "balance"},
+       {},
        {"积分", "余额"},
        {"left", "remaining", "remain", "much", "many", "account", "still", "available", "free"},
        false},
       {Intent::State,
-       {"status", "state", "tracks", "timeline"},
+       {"status", "state"},
+       {"tracks", "timeline"},
        {"状态", "轨道", "时间线", "时间轴"},
        {"project", "session", "summary", "list", "draft", "track"},
        false},
       {Intent::Upload,
        {"upload", "import"},
+       {},
        {"上传", "导入"},
        {"file", "files", "videos", "photo", "photos", "image", "images", "picture", "pictures", "clip", "clips",
         "them", "footage", "media", "audio", "music", "song", "logo", "some", "mp4", "mov", "jpg", "png", "mp3",
@@ -151,6 +158,20 @@ bool contains(const std::vector<std::string_view>& list, std::string_view word) 
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
+std::optional<std::string> findKeyword(const Vocabulary& vocabulary, const Words& words, bool weak) {
+  const auto& english = weak ? vocabulary.weakKeywords : vocabulary.keywords;
+  for (const std::string& word : words.english) {
+    if (contains(english, word)) return word;
+  }
+  if (weak) return std::nullopt;
+  for (const std::string& run : words.other) {
+    for (std::string_view candidate : vocabulary.chineseKeywords) {
+      if (run.find(candidate) != std::string::npos) return std::string(candidate);
+    }
+  }
+  return std::nullopt;
+}
+
 // "send me the video", "give me the mp4": export without its keyword, when the file is named.
 const Vocabulary* sentFileRequest(const std::vector<std::string>& english) {
   const bool verb = std::any_of(english.begin(), english.end(), [](const std::string& w) { return w == "send" || w == "give"; });
@@ -194,23 +215,15 @@ IntentMatch matchIntent(std::string_view message) {
   // Exactly one intent's keywords may appear; which one decides the vocabulary that follows.
   const Vocabulary* chosen = nullptr;
   std::string keyword;
-  for (const Vocabulary& vocabulary : vocabularies()) {
-    std::optional<std::string> found;
-    for (const std::string& word : words.english) {
-      if (contains(vocabulary.keywords, word)) {
-        found = word;
-        break;
-      }
+  for (bool weak : {false, true}) {
+    for (const Vocabulary& vocabulary : vocabularies()) {
+      auto found = findKeyword(vocabulary, words, weak);
+      if (!found) continue;
+      if (chosen) return chat;
+      chosen = &vocabulary;
+      keyword = *found;
     }
-    for (const std::string& run : words.other) {
-      for (std::string_view candidate : vocabulary.chineseKeywords) {
-        if (!found && run.find(candidate) != std::string::npos) found = std::string(candidate);
-      }
-    }
-    if (!found) continue;
-    if (chosen) return chat;
-    chosen = &vocabulary;
-    keyword = *found;
+    if (chosen) break;
   }
   if (!chosen) {
     chosen = sentFileRequest(words.english);
@@ -219,7 +232,8 @@ IntentMatch matchIntent(std::string_view message) {
   if (!chosen || (hasPath && !chosen->allowsPaths)) return chat;
 
   for (const std::string& word : words.english) {
-    if (!contains(chosen->keywords, word) && !contains(chosen->companions, word) && !fillers().contains(word)) {
+    if (!contains(chosen->keywords, word) && !contains(chosen->weakKeywords, word) &&
+        !contains(chosen->companions, word) && !fillers().contains(word)) {
       return chat;
     }
   }

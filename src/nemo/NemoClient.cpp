@@ -300,6 +300,7 @@ NemoClient::StreamOutcome NemoClient::stream(const std::string& path, const json
     request.method = "POST";
     request.url = config_.baseUrl + path;
     request.headers = headers(token);
+    std::erase_if(request.headers, [](const auto& header) { return header.first == "Accept"; });
     request.headers.emplace_back("Content-Type", "application/json");
     request.headers.emplace_back("Accept", "text/event-stream");
     request.body = body.dump();

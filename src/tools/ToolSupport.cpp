@@ -1,5 +1,11 @@
 #include "tools/ToolSupport.h"
 
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "nemo/Language.h"
+
 namespace nemo::tools {
 
 api::CallControl callControl(mcp::ToolContext& context) {
@@ -8,6 +14,46 @@ api::CallControl callControl(mcp::ToolContext& context) {
 
 mcp::ToolResult errorResult(const api::ApiError& error) {
   return mcp::ToolResult::failure(error.message, nlohmann::json{{"error", error.toJson()}});
+}
+
+}  // namespace nemo::tools
+
+namespace nemo::tools {
+
+std::string resolveSessionId(const nlohmann::json& arguments, const Services& services) {
+  auto given = arguments.value("session_id", std::string());
+  if (!given.empty()) {
+    services.sessions->makeCurrent(given);
+    return given;
+  }
+  auto current = services.sessions->current();
+  return current ? current->sessionId : std::string();
+}
+
+NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName,
+                         std::string language) {
+  if (language.empty()) language = api::languageFromEnvironment();
+  context.progress("Creating a NemoVideo session...");
+  auto result = services.client->createSession(taskName, language, callControl(context));
+  if (!result.ok()) return {{}, result.error};
+  const auto& id = result.data.value("session_id", nlohmann::json());
+  const auto& task = result.data.value("task_id", nlohmann::json());
+  auto sessionId = id.is_string() ? id.get<std::string>() : (id.is_null() ? std::string() : id.dump());
+  if (sessionId.empty()) {
+    return {{}, api::makeApiError(api::code::kServerError, 0, "the answer had no session_id",
+                                  services.client->errorContext())};
+  }
+  auto taskId = task.is_string() ? task.get<std::string>() : (task.is_null() ? std::string() : task.dump());
+  context.log("info", "Created NemoVideo session " + sessionId);
+  if (auto saveError = services.sessions->add({sessionId, taskId, taskName, language, api::isoTimeNow()})) {
+    spdlog::warn("could not remember the session: {}", *saveError);
+  }
+  return {sessionId, std::nullopt};
+}
+
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments) {
+  auto value = arguments.value("wait_seconds", 45.0);
+  return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, 600.0)));
 }
 
 }  // namespace nemo::tools

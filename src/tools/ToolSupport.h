@@ -7,6 +7,7 @@
 
 #include "mcp/Tool.h"
 #include "mcp/ToolRegistry.h"
+#include "nemo/ChatTurns.h"
 #include "nemo/NemoClient.h"
 #include "nemo/Sessions.h"
 
@@ -15,7 +16,23 @@ namespace nemo::tools {
 struct Services {
   std::shared_ptr<api::NemoClient> client;
   std::shared_ptr<api::Sessions> sessions;
+  std::shared_ptr<api::ChatTurns> turns;
+  std::chrono::milliseconds progressInterval{10'000};  // the longest silence while a call waits
 };
+
+// The session a call means: the one it names, else the current one. Empty when there is none.
+std::string resolveSessionId(const nlohmann::json& arguments, const Services& services);
+
+// A new session (default language, task "project"), recorded as current; its id, or the error.
+struct NewSession {
+  std::string sessionId;
+  std::optional<api::ApiError> error;
+};
+NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName = "project",
+                         std::string language = {});
+
+// How long a call may wait: wait_seconds (default 45, at most 600).
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments);
 
 // Progress lines of the NemoVideo layer go to the MCP progress channel.
 api::CallControl callControl(mcp::ToolContext& context);
@@ -25,5 +42,9 @@ mcp::ToolResult errorResult(const api::ApiError& error);
 // Registers each tool of its own file (one function per tool file).
 void registerCreditsTool(mcp::ToolRegistry& registry, const Services& services);
 void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& services);
+void registerStateTool(mcp::ToolRegistry& registry, const Services& services);
+// The chat tool answers routed intents (export, credits, state, upload) with those tools, found
+// in the registry at call time.
+void registerChatTool(mcp::ToolRegistry& registry, const Services& services);
 
 }  // namespace nemo::tools

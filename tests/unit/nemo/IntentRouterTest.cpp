@@ -18,7 +18,7 @@ using nemo::api::routeIntent;
 TEST_CASE("routeIntent sends short export commands to export") {
   for (const char* message : {"export", "Export!", "download the video", "send me the video", "export 1080p MP4",
                               "please export it now", "can you render the final video?", "Download it to ~/Desktop",
-                              "导出", "下载视频", "帮我导出一下", "把视频发给我"}) {
+                              "export the timeline", "导出", "下载视频", "帮我导出一下", "把视频发给我"}) {
     INFO(message);
     CHECK(routeIntent(message) == Intent::Export);
   }

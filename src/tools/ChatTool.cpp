@@ -1,0 +1,229 @@
+// The `chat` tool: one message to NemoVideo's video-editing agent, streamed, bounded in time
+// (a turn still running comes back with a turn_id to wait on), never silent (progress while
+// waiting; a turn without words is answered with what changed on the timeline). Short
+// commands (export, credits, status, upload) are answered by those tools without a turn.
+#include <spdlog/spdlog.h>
+
+#include "nemo/GuiTranslation.h"
+#include "nemo/IntentRouter.h"
+#include "support/DocumentText.h"
+#include "support/Paths.h"
+#include "tools/ToolSupport.h"
+
+namespace nemo::tools {
+namespace {
+
+constexpr std::size_t kMaxDocumentBytes = 100 * 1024;   // per attachment
+constexpr std::size_t kMaxAttachmentBytes = 200 * 1024;  // all attachments of one message
+
+// Paths (/..., ~/..., ./...) and http(s) URLs named in a short "upload ..." message.
+nlohmann::json uploadTargets(const std::string& message) {
+  nlohmann::json paths = nlohmann::json::array(), urls = nlohmann::json::array();
+  std::size_t i = 0;
+  while (i < message.size()) {
+    auto start = message.find_first_not_of(" \t\n", i);
+    if (start == std::string::npos) break;
+    auto end = message.find_first_of(" \t\n", start);
+    auto word = message.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (word.rfind("http://", 0) == 0 || word.rfind("https://", 0) == 0) urls.push_back(word);
+    else if (word.front() == '/' || word.rfind("~/", 0) == 0 || word.rfind("./", 0) == 0) paths.push_back(word);
+    i = end == std::string::npos ? message.size() : end;
+  }
+  nlohmann::json args = nlohmann::json::object();
+  if (!paths.empty()) args["paths"] = paths;
+  if (!urls.empty()) args["urls"] = urls;
+  return args;
+}
+
+// A routed command runs the tool that answers it; the result says which one ran.
+std::optional<mcp::ToolResult> answerByIntent(const mcp::ToolRegistry& registry, const api::IntentMatch& match,
+                                              const std::string& message, const nlohmann::json& arguments,
+                                              mcp::ToolContext& context) {
+  std::string toolName(api::intentName(match.intent));
+  nlohmann::json toolArguments = nlohmann::json::object();
+  if (match.intent == api::Intent::Upload) {
+    toolArguments = uploadTargets(message);
+    if (toolArguments.empty()) {
+      return mcp::ToolResult::success(
+          "To upload, call the `upload` tool with the file paths (or http(s) URLs) to send; nothing was sent.",
+          {{"status", "completed"}, {"routed_to", "upload"}, {"reply", ""}});
+    }
+  }
+  if (arguments.contains("session_id") && match.intent != api::Intent::Credits) {
+    toolArguments["session_id"] = arguments["session_id"];
+  }
+  const auto* tool = registry.find(toolName);
+  if (tool == nullptr) return std::nullopt;  // not available: the chat agent handles it
+  context.progress("\"" + message + "\" is a " + toolName + " request: running " + toolName + " directly.");
+  auto result = tool->handler(toolArguments, context);
+  nlohmann::json structured{{"status", result.isError ? "failed" : "completed"},
+                            {"routed_to", toolName},
+                            {"reply", result.text},
+                            {"result", result.structured}};
+  if (result.isError && result.structured.contains("error")) structured["error"] = result.structured["error"];
+  result.text = "(Ran `" + toolName + "` directly for \"" + message + "\"; no chat turn was needed.)\n" + result.text;
+  result.structured = structured;
+  return result;
+}
+
+struct Attachments {
+  std::string text;  // what is appended to the message
+  nlohmann::json report = nlohmann::json::array();
+  std::string error;
+};
+
+Attachments readAttachments(const nlohmann::json& paths) {
+  Attachments out;
+  if (!paths.is_array()) return out;
+  std::size_t used = 0;
+  for (const auto& entry : paths) {
+    auto path = entry.get<std::string>();
+    if (path.rfind("~/", 0) == 0) path = (support::homeDirectory() / path.substr(2)).string();
+    auto budget = std::min(kMaxDocumentBytes, kMaxAttachmentBytes - std::min(used, kMaxAttachmentBytes));
+    auto doc = support::extractDocumentText(path, budget);
+    if (!doc.error.empty()) {
+      out.error = "Could not read the attachment " + path + ": " + doc.error + ". Nothing was sent.";
+      return out;
+    }
+    used += doc.text.size();
+    auto name = std::filesystem::path(path).filename().string();
+    out.text += "\n\n--- Attached document \"" + name + "\" (text extracted) ---\n" + doc.text;
+    if (doc.truncated) {
+      out.text += "\n[... the document was cut here: only the first " + std::to_string(budget / 1024) +
+                  " KB of its text are included ...]";
+    }
+    out.report.push_back({{"path", path}, {"characters", doc.text.size()}, {"truncated", doc.truncated}});
+  }
+  return out;
+}
+
+mcp::ToolResult failed(const api::ApiError& error) {
+  return mcp::ToolResult::failure(error.message, {{"status", "failed"}, {"error", error.toJson()}});
+}
+
+std::string joinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += "\n- " + line;
+  return out;
+}
+
+}  // namespace
+
+void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
+  const auto* registryPointer = &registry;
+  auto error = registry.add("chat", [services, registryPointer](const nlohmann::json& arguments,
+                                                                 mcp::ToolContext& context) {
+    auto message = arguments.value("message", std::string());
+    auto turnId = arguments.value("turn_id", std::string());
+    nlohmann::json structured = nlohmann::json::object();
+    std::shared_ptr<api::ChatTurn> turn;
+    std::string preface;
+
+    if (!turnId.empty()) {
+      turn = services.turns->find(turnId);
+      if (!turn) {
+        return mcp::ToolResult::failure(
+            "Unknown turn_id " + turnId + " (turns are kept for an hour after they end, and not across restarts). "
+            "Call state to see the timeline.",
+            {{"status", "failed"}, {"turn_id", turnId}, {"error", {{"code", api::code::kLocal}, {"message", "unknown turn"}}}});
+      }
+      if (!message.empty()) preface = "(The message was not sent: a turn_id means wait for that turn.)\n";
+    } else {
+      if (message.empty()) {
+        return mcp::ToolResult::failure("Give a message (or the turn_id of a turn to wait for).",
+                                        {{"status", "failed"}, {"error", {{"code", api::code::kLocal}, {"message", "no message"}}}});
+      }
+      auto hasAttachments = arguments.contains("attachments") && !arguments["attachments"].empty();
+      if (!hasAttachments) {
+        auto match = api::matchIntent(message);
+        if (match.intent != api::Intent::Chat) {
+          if (auto answered = answerByIntent(*registryPointer, match, message, arguments, context)) return *answered;
+        }
+      }
+      Attachments attachments = readAttachments(arguments.value("attachments", nlohmann::json::array()));
+      if (!attachments.error.empty()) {
+        return mcp::ToolResult::failure(attachments.error,
+                                        {{"status", "failed"}, {"error", {{"code", api::code::kLocal}, {"message", attachments.error}}}});
+      }
+      if (!attachments.report.empty()) structured["attachments"] = attachments.report;
+
+      auto sessionId = resolveSessionId(arguments, services);
+      if (sessionId.empty()) {
+        auto created = createSession(services, context);
+        if (created.error) return failed(*created.error);
+        sessionId = created.sessionId;
+        preface += "(Started a new session " + sessionId + ".)\n";
+        structured["new_session_id"] = sessionId;
+      }
+      context.progress("Sending the message to the video editor...");
+      turn = services.turns->start(sessionId, message + attachments.text);
+    }
+
+    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments);
+    auto snapshot = turn->wait(
+        deadline, context.stop(),
+        [&context](const api::TurnActivity& activity) {
+          if (activity.kind == api::TurnActivity::Kind::Heartbeat) context.progress("⏳ " + activity.text);
+          else context.progress(activity.text);
+        },
+        services.progressInterval);
+    if (context.cancelled()) {
+      turn->cancel();  // the client gave up on it: close the stream now
+      return mcp::ToolResult::failure("Cancelled.", {{"status", "cancelled"}, {"turn_id", turn->id()}});
+    }
+
+    structured["turn_id"] = turn->id();
+    structured["session_id"] = turn->sessionId();
+    structured["tools_used"] = snapshot.tools;
+    auto translated = api::translateGuiText(snapshot.text);
+    structured["reply"] = translated.text;
+    if (translated.changed) structured["suggested_tools"] = translated.tools;
+
+    if (!snapshot.done) {
+      structured["status"] = "running";
+      auto text = preface + (translated.text.empty() ? std::string() : translated.text + "\n\n") +
+                  "⏳ The video editor is still working (turn_id: " + turn->id() + "). Call chat again with turn_id \"" +
+                  turn->id() + "\" and no message to wait for the rest. Do not send the message again: that would "
+                  "start, and charge, a second turn.";
+      return mcp::ToolResult::success(text, structured);
+    }
+
+    if (snapshot.error) {
+      structured["status"] = "failed";
+      structured["error"] = snapshot.error->toJson();
+      std::string text = preface;
+      if (!translated.text.empty()) text += translated.text + "\n\n";
+      if (snapshot.error->code == api::code::kSessionNotFound) {
+        // The old timeline is gone; a fresh session is ready, and nothing is re-sent by us.
+        auto created = createSession(services, context);
+        if (!created.error) {
+          structured["new_session_id"] = created.sessionId;
+          text += "This session no longer exists on NemoVideo (its timeline is gone). A new session " +
+                  created.sessionId + " was created and is now current; the message was not sent again. Send it "
+                  "again with chat if the user still wants it.";
+          return mcp::ToolResult::failure(text, structured);
+        }
+      }
+      text += snapshot.cut ? "The connection to the video editor broke before the turn ended (" +
+                                 snapshot.error->message + "). The text above is what arrived. The turn was not "
+                                 "re-sent; call state to see what changed."
+                           : snapshot.error->message;
+      return mcp::ToolResult::failure(text, structured);
+    }
+
+    structured["status"] = "completed";
+    if (!translated.text.empty()) return mcp::ToolResult::success(preface + translated.text, structured);
+    structured["changes"] = snapshot.changes;
+    if (!snapshot.changes.empty()) {
+      return mcp::ToolResult::success(preface + "Done. The editor changed the timeline:" + joinLines(snapshot.changes),
+                                      structured);
+    }
+    return mcp::ToolResult::success(
+        preface + "The editor finished without a reply and the timeline did not change. Call state to check, or "
+                  "rephrase the request.",
+        structured);
+  });
+  if (error) throw std::logic_error(*error);
+}
+
+}  // namespace nemo::tools
