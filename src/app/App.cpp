@@ -121,11 +121,16 @@ int run(const Options& options) {
 
   // Nothing below touches the network or the disk until a tool is called.
   auto credentials = std::make_shared<api::Credentials>(support::configDirectory() / "credentials.json");
-  auto client = std::make_shared<api::NemoClient>(config, http::makeCurlHttpClient(), credentials);
+  auto http = http::makeCurlHttpClient();
+  auto client = std::make_shared<api::NemoClient>(config, http, credentials);
   auto sessions = std::make_shared<api::Sessions>(support::stateDirectory() / "sessions.json", client->origin());
   api::ChatTurnOptions turnOptions;
   if (auto idle = environmentNumber("NEMO_CHAT_IDLE_SECONDS")) turnOptions.idleTimeout = std::chrono::seconds(*idle);
-  tools::Services services{client, sessions, std::make_shared<api::ChatTurns>(client, turnOptions)};
+  api::RenderOptions renderOptions;
+  if (auto poll = environmentNumber("NEMO_RENDER_POLL_MS")) renderOptions.firstPoll = std::chrono::milliseconds(*poll);
+  tools::Services services{client, sessions, std::make_shared<api::ChatTurns>(client, turnOptions),
+                           std::make_shared<api::Renders>(client, http, support::stateDirectory() / "renders.json",
+                                                          renderOptions)};
   if (auto interval = environmentNumber("NEMO_PROGRESS_INTERVAL_MS")) {
     services.progressInterval = std::chrono::milliseconds(*interval);
   }
@@ -133,8 +138,10 @@ int run(const Options& options) {
   mcp::ToolRegistry registry;
   tools::registerCreateSessionTool(registry, services);
   tools::registerChatTool(registry, services);
+  tools::registerUploadTool(registry, services, tools::UploadLimits{manifest.formats, manifest.uploadMaxBytes});
   tools::registerCreditsTool(registry, services);
   tools::registerStateTool(registry, services);
+  tools::registerExportTool(registry, services);
 
   mcp::Server server(mcp::ServerIdentity{"nemo-video-mcp", manifest.displayName, NEMO_VERSION, kInstructions},
                      registry, promptsOf(manifest));

@@ -66,6 +66,9 @@ ApiError makeApiError(int errorCode, int httpStatus, const std::string& backendM
     case code::kNetwork:
       error.message = "Could not reach NemoVideo: " + backendMessage + ". Check the network connection and try again.";
       break;
+    case code::kLocal:
+      error.message = backendMessage;
+      break;
     case code::kCancelled:
       error.message = "The call was cancelled.";
       break;

@@ -233,12 +233,16 @@ ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
     request.method = call.method;
     request.url = config_.baseUrl + call.path;
     request.headers = headers(token);
-    if (!call.body.is_null()) {
+    if (!call.rawBody.empty()) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = call.rawBody;
+    } else if (!call.body.is_null()) {
       request.headers.emplace_back("Content-Type", "application/json");
       request.body = call.body.dump();
     }
     request.files = call.files;
     request.totalTimeout = call.totalTimeout;
+    request.idleTimeout = call.idleTimeout;
     request.onProgress = call.onProgress;
     request.stop = control.stop;
     auto result = http_->send(request);
@@ -271,6 +275,7 @@ ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
       continue;
     }
     outcome.raw = body;
+    outcome.rawBody = std::move(result.response.body);
     if (error) {
       outcome.error = error;
       return outcome;

@@ -48,6 +48,7 @@ struct CallControl {
 struct ApiResult {
   json data = json::object();  // the envelope's data (or the whole answer when it has none)
   json raw;                     // the whole answer
+  std::string rawBody;          // the answer's bytes, as received (the draft goes back verbatim)
   std::optional<ApiError> error;
   bool ok() const { return !error.has_value(); }
 };
@@ -58,9 +59,11 @@ struct ApiCall {
   std::string method = "GET";
   std::string path;             // e.g. "/api/credits/balance/simple"
   json body;                    // null: no body
+  std::string rawBody;          // a body already serialized (sent as JSON instead of `body`)
   Envelope envelope = Envelope::Code;
   std::vector<http::FilePart> files;  // multipart upload
   std::chrono::milliseconds totalTimeout{60'000};
+  std::chrono::seconds idleTimeout{60};
   std::function<void(std::uint64_t, std::uint64_t)> onProgress;
 };
 

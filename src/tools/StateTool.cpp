@@ -77,6 +77,14 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
     }
     text += draft.isExportable() ? "\nReady to export." : "\nNot exportable yet: " + draft.notExportableReason();
     if (!draft.isExportable()) out["not_exportable_reason"] = draft.notExportableReason();
+    nlohmann::json renders = nlohmann::json::array();
+    for (const auto& job : services.renders->forSession(sessionId)) {
+      nlohmann::json entry{{"render_id", job.renderId}, {"status", job.status}, {"progress", job.progress}};
+      if (!job.path.empty()) entry["path"] = job.path;
+      renders.push_back(entry);
+      text += "\nExport " + job.renderId + ": " + job.status + (job.path.empty() ? std::string() : " -> " + job.path);
+    }
+    out["renders"] = renders;
     return mcp::ToolResult::success(text, out);
   });
   if (error) throw std::logic_error(*error);

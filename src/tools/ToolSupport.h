@@ -9,6 +9,7 @@
 #include "mcp/ToolRegistry.h"
 #include "nemo/ChatTurns.h"
 #include "nemo/NemoClient.h"
+#include "nemo/Renders.h"
 #include "nemo/Sessions.h"
 
 namespace nemo::tools {
@@ -17,6 +18,7 @@ struct Services {
   std::shared_ptr<api::NemoClient> client;
   std::shared_ptr<api::Sessions> sessions;
   std::shared_ptr<api::ChatTurns> turns;
+  std::shared_ptr<api::Renders> renders;
   std::chrono::milliseconds progressInterval{10'000};  // the longest silence while a call waits
 };
 
@@ -43,6 +45,14 @@ mcp::ToolResult errorResult(const api::ApiError& error);
 void registerCreditsTool(mcp::ToolRegistry& registry, const Services& services);
 void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& services);
 void registerStateTool(mcp::ToolRegistry& registry, const Services& services);
+
+// What the skill's manifest allows to be uploaded.
+struct UploadLimits {
+  std::vector<std::string> formats;
+  std::uint64_t maxBytes = 0;
+};
+void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, const UploadLimits& limits);
+void registerExportTool(mcp::ToolRegistry& registry, const Services& services);
 // The chat tool answers routed intents (export, credits, state, upload) with those tools, found
 // in the registry at call time.
 void registerChatTool(mcp::ToolRegistry& registry, const Services& services);

@@ -1,0 +1,484 @@
+#include "nemo/Renders.h"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "nemo/Draft.h"
+#include "nemo/RawJson.h"
+#include "nemo/Sessions.h"
+#include "support/Files.h"
+
+namespace nemo::api {
+namespace {
+
+std::string newRenderId() {
+  std::random_device random;
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string suffix;
+  for (int i = 0; i < 8; ++i) suffix += kAlphabet[random() % 36];
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return "render_" + std::to_string(now.count()) + "_" + suffix;
+}
+
+const nlohmann::json* member(const nlohmann::json& object, std::initializer_list<const char*> keys) {
+  if (!object.is_object()) return nullptr;
+  for (const char* key : keys) {
+    auto found = object.find(key);
+    if (found != object.end() && !found->is_null()) return &*found;
+  }
+  return nullptr;
+}
+
+std::string textOf(const nlohmann::json* value) {
+  if (value == nullptr) return {};
+  if (value->is_string()) return value->get<std::string>();
+  if (value->is_object()) {
+    if (auto* message = member(*value, {"message", "reason", "error"})) return textOf(message);
+  }
+  return value->dump();
+}
+
+// The status answer in either documented shape: {"data":{...}} or the fields at the top.
+struct StatusReport {
+  std::string word;
+  std::optional<double> progress;
+  std::string outputUrl;
+  std::string reason;
+  std::optional<double> duration;
+};
+
+StatusReport readStatus(const nlohmann::json& answer) {
+  StatusReport report;
+  const auto& data = answer.contains("data") && answer["data"].is_object() ? answer["data"] : answer;
+  for (const auto* scope : {&data, &answer}) {
+    if (report.word.empty()) report.word = textOf(member(*scope, {"status", "state"}));
+    if (!report.progress) {
+      if (auto* progress = member(*scope, {"progress", "percent"}); progress && progress->is_number()) {
+        double value = progress->get<double>();
+        report.progress = value <= 1.0 && value > 0 ? value * 100 : value;
+      }
+    }
+    if (report.outputUrl.empty()) report.outputUrl = textOf(member(*scope, {"outputUrl", "output_url", "url"}));
+    if (report.outputUrl.empty()) {
+      if (auto* output = member(*scope, {"output"}); output && output->is_object()) {
+        report.outputUrl = textOf(member(*output, {"url", "outputUrl"}));
+      }
+    }
+    if (report.reason.empty()) report.reason = textOf(member(*scope, {"error", "reason", "errorMessage", "message"}));
+    if (!report.duration) {
+      if (auto* duration = member(*scope, {"duration"}); duration && duration->is_number()) report.duration = duration->get<double>();
+    }
+  }
+  return report;
+}
+
+// Output hosts get no credentials: https anywhere, plain http only on this machine.
+bool fetchableWithoutToken(const std::string& url) {
+  return url.rfind("https://", 0) == 0 || (url.rfind("http://", 0) == 0 && http::isLoopbackUrl(url));
+}
+
+// A free name in the folder: "<stem>.mp4", else "<stem> (2).mp4", ... Never replaces a file.
+bool placeWithoutOverwrite(const std::filesystem::path& temp, const std::filesystem::path& dir, const std::string& stem,
+                           std::string& placed) {
+  for (int n = 1; n < 1000; ++n) {
+    auto candidate = dir / (stem + (n == 1 ? std::string() : " (" + std::to_string(n) + ")") + ".mp4");
+    // link() fails when the name exists, unlike rename(): no check-then-act race.
+    if (::link(temp.c_str(), candidate.c_str()) == 0) {
+      ::unlink(temp.c_str());
+      placed = candidate.string();
+      return true;
+    }
+    if (errno != EEXIST) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string normalizeRenderStatus(const std::string& word) {
+  std::string lower;
+  for (char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "completed" || lower == "complete" || lower == "succeeded" || lower == "success" || lower == "done" ||
+      lower == "finished") {
+    return "completed";
+  }
+  if (lower == "failed" || lower == "failure" || lower == "error") return "failed";
+  if (lower == "cancelled" || lower == "canceled") return "cancelled";
+  if (lower == "pending" || lower == "queued" || lower == "waiting" || lower.empty()) return "pending";
+  return "rendering";  // processing, rendering, in_progress, ...
+}
+
+std::string safeFileStem(const std::string& title) {
+  std::string stem;
+  for (unsigned char c : title) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c >= 0x80) stem += static_cast<char>(c);
+    else if ((c == ' ' || c == '.') && !stem.empty() && stem.back() != ' ') stem += ' ';
+  }
+  while (!stem.empty() && (stem.back() == ' ' || stem.back() == '.')) stem.pop_back();
+  if (stem.size() > 80) stem.resize(80);
+  return stem.empty() ? std::string("nemo-video") : stem;
+}
+
+bool looksLikeMp4(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  return in.gcount() == 8 && std::string_view(head + 4, 4) == "ftyp";
+}
+
+nlohmann::json RenderJob::toJson() const {
+  return {{"render_id", renderId}, {"session_id", sessionId},   {"status", status},   {"backend_status", backendStatus},
+          {"progress", progress},  {"output_url", outputUrl},   {"path", path},       {"error", error},
+          {"output_dir", outputDir.string()}, {"output_path", outputPath}, {"file_stem", fileStem},
+          {"quality", quality},    {"size", size},              {"duration", durationSeconds},
+          {"created_at", createdAt}, {"updated_at", updatedAt}};
+}
+
+RenderJob RenderJob::fromJson(const nlohmann::json& saved) {
+  RenderJob job;
+  job.renderId = saved.value("render_id", std::string());
+  job.sessionId = saved.value("session_id", std::string());
+  job.status = saved.value("status", std::string("pending"));
+  job.backendStatus = saved.value("backend_status", std::string());
+  job.progress = saved.value("progress", 0.0);
+  job.outputUrl = saved.value("output_url", std::string());
+  job.path = saved.value("path", std::string());
+  job.error = saved.value("error", std::string());
+  job.outputDir = saved.value("output_dir", std::string());
+  job.outputPath = saved.value("output_path", std::string());
+  job.fileStem = saved.value("file_stem", std::string("nemo-video"));
+  job.quality = saved.value("quality", std::string("high"));
+  job.size = saved.value("size", std::uint64_t{0});
+  job.durationSeconds = saved.value("duration", 0.0);
+  job.createdAt = saved.value("created_at", std::string());
+  job.updatedAt = saved.value("updated_at", std::string());
+  return job;
+}
+
+Renders::Renders(std::shared_ptr<NemoClient> client, std::shared_ptr<http::HttpClient> http,
+                 std::filesystem::path stateFile, RenderOptions options)
+    : client_(std::move(client)), http_(std::move(http)), stateFile_(std::move(stateFile)), options_(options) {}
+
+Renders::~Renders() {
+  stopAll_.request_stop();
+  changed_.notify_all();
+  pollers_.waitAll(std::chrono::seconds(5));
+}
+
+void Renders::load() {
+  if (loaded_) return;
+  loaded_ = true;
+  auto text = support::readWholeFile(stateFile_);
+  if (!text) return;
+  auto parsed = nlohmann::json::parse(*text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return;
+  for (const auto& entry : parsed.value("renders", nlohmann::json::array())) {
+    auto job = RenderJob::fromJson(entry);
+    if (!job.renderId.empty()) jobs_[job.renderId] = job;
+  }
+}
+
+void Renders::save() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, job] : jobs_) list.push_back(job.toJson());
+  if (auto error = support::writeFileAtomically(stateFile_, nlohmann::json{{"renders", list}}.dump(2) + "\n", 0600)) {
+    spdlog::warn("could not save the render jobs: {}", *error);
+  }
+}
+
+void Renders::update(const RenderJob& job) {
+  {
+    std::lock_guard lock(mutex_);
+    load();
+    auto updated = job;
+    updated.updatedAt = isoTimeNow();
+    jobs_[job.renderId] = updated;
+    save();
+  }
+  changed_.notify_all();
+}
+
+std::optional<RenderJob> Renders::find(const std::string& renderId) {
+  std::lock_guard lock(mutex_);
+  load();
+  auto found = jobs_.find(renderId);
+  if (found == jobs_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::vector<RenderJob> Renders::forSession(const std::string& sessionId) {
+  std::lock_guard lock(mutex_);
+  load();
+  std::vector<RenderJob> out;
+  for (const auto& [id, job] : jobs_) {
+    if (job.sessionId == sessionId) out.push_back(job);
+  }
+  return out;
+}
+
+Renders::Started Renders::start(const std::string& sessionId, const Destination& destination,
+                                const std::string& quality, const CallControl& control) {
+  Started started;
+  auto state = client_->state(sessionId, control);
+  if (!state.ok()) {
+    started.error = state.error;
+    return started;
+  }
+  const auto& data = state.data;
+  const auto& inner = data.contains("state") && data["state"].is_object() ? data["state"] : data;
+  auto draft = Draft::fromJson(inner.value("draft", nlohmann::json()));
+  if (!draft.isExportable()) {
+    started.notExportable = draft.notExportableReason();
+    return started;
+  }
+  // The draft goes back exactly as the backend gave it: unknown keys and all.
+  auto raw = rawJsonMember(state.rawBody, {"data", "state", "draft"});
+  if (!raw) raw = rawJsonMember(state.rawBody, {"data", "draft"});
+  std::string draftText = raw ? std::string(*raw) : draft.raw().dump();
+
+  RenderJob job;
+  job.sessionId = sessionId;
+  job.outputDir = destination.outputDir;
+  job.outputPath = destination.outputPath;
+  job.fileStem = destination.fileStem;
+  job.quality = quality;
+  job.durationSeconds = draft.durationMs() / 1000.0;
+  job.createdAt = isoTimeNow();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    job.renderId = newRenderId();
+    nlohmann::json output{{"format", "mp4"}, {"quality", quality}};
+    std::string body = "{\"id\":" + nlohmann::json(job.renderId).dump() + ",\"sessionId\":" +
+                       nlohmann::json(sessionId).dump() + ",\"draft\":" + draftText + ",\"output\":" + output.dump() + "}";
+    ApiCall call;
+    call.method = "POST";
+    call.path = "/api/render/proxy/lambda";
+    call.rawBody = body;
+    call.envelope = Envelope::Success;
+    auto result = client_->call(call, control);
+    if (result.ok()) {
+      auto report = readStatus(result.raw);
+      job.backendStatus = report.word;
+      job.status = normalizeRenderStatus(report.word) == "completed" ? "rendering" : "pending";
+      update(job);
+      std::lock_guard lock(mutex_);
+      startPoller(job.renderId);
+      started.job = job;
+      return started;
+    }
+    auto said = result.error->backendMessage;
+    std::transform(said.begin(), said.end(), said.begin(), [](unsigned char c) { return std::tolower(c); });
+    bool duplicate = result.error->httpStatus == 409 || said.find("duplicate") != std::string::npos ||
+                     said.find("already exists") != std::string::npos;
+    if (!duplicate) {
+      started.error = result.error;
+      return started;
+    }
+    spdlog::info("render id {} already taken; trying a new one", job.renderId);
+  }
+  started.error = makeApiError(code::kServerError, 409, "three render ids in a row were refused as duplicates",
+                               client_->errorContext());
+  return started;
+}
+
+std::optional<RenderJob> Renders::resume(const std::string& renderId) {
+  std::lock_guard lock(mutex_);
+  load();
+  auto found = jobs_.find(renderId);
+  if (found == jobs_.end()) return std::nullopt;
+  if (!found->second.finished()) startPoller(renderId);
+  return found->second;
+}
+
+void Renders::startPoller(const std::string& renderId) {
+  if (polling_[renderId]) return;
+  polling_[renderId] = true;
+  pollers_.spawn([this, renderId] {
+    poll(renderId, stopAll_.get_token());
+    {
+      std::lock_guard lock(mutex_);
+      polling_[renderId] = false;
+    }
+    changed_.notify_all();
+  });
+}
+
+void Renders::poll(const std::string& renderId, std::stop_token stop) {
+  auto interval = options_.firstPoll;
+  int failures = 0;
+  CallControl control{stop, {}};
+  for (;;) {
+    auto job = find(renderId);
+    if (!job || job->finished() || stop.stop_requested()) return;
+    if (job->status != "downloading") {
+      ApiCall call;
+      call.path = "/api/render/proxy/lambda/" + renderId;
+      call.envelope = Envelope::Success;
+      auto result = client_->call(call, control);
+      if (stop.stop_requested()) return;
+      if (!result.ok()) {
+        spdlog::warn("render {}: status check failed: {}", renderId, result.error->message);
+        if (result.error->code == code::kPlanBlocksExport || result.error->httpStatus == 404 ||
+            result.error->code == code::kSessionNotFound) {
+          job->status = "failed";
+          job->error = result.error->message;
+          update(*job);
+          return;
+        }
+        if (++failures >= options_.maxPollFailures) {
+          job->error = "NemoVideo did not answer the status checks; call export with this render_id to try again.";
+          update(*job);
+          return;
+        }
+      } else {
+        failures = 0;
+        auto report = readStatus(result.raw);
+        auto status = normalizeRenderStatus(report.word);
+        job->backendStatus = report.word;
+        if (report.progress) job->progress = std::clamp(*report.progress, 0.0, 100.0);
+        if (!report.outputUrl.empty()) job->outputUrl = report.outputUrl;
+        if (report.duration) job->durationSeconds = *report.duration;
+        if (status == "failed") {
+          job->status = "failed";
+          job->error = report.reason.empty() ? std::string("NemoVideo reported the render as failed, without a reason.")
+                                             : "NemoVideo could not render the video: " + report.reason;
+          update(*job);
+          return;
+        }
+        if (status == "cancelled") {
+          job->status = "cancelled";
+          update(*job);
+          return;
+        }
+        job->status = status == "completed" ? "downloading" : status;
+        update(*job);
+      }
+    }
+    if (job->status == "downloading") {
+      if (download(*job, stop)) return;
+      if (stop.stop_requested()) return;
+    }
+    // Renders take 30-90 s: ask often at first, then back off.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, interval, [&] { return stop.stop_requested(); });
+    if (stop.stop_requested()) return;
+    interval = std::min(options_.maxPoll, std::chrono::milliseconds(interval.count() * 3 / 2));
+  }
+}
+
+bool Renders::download(RenderJob& job, const std::stop_token& stop) {
+  std::error_code ec;
+  std::filesystem::path dir = job.outputPath.empty() ? job.outputDir : std::filesystem::path(job.outputPath).parent_path();
+  std::string stem = job.outputPath.empty() ? job.fileStem : safeFileStem(std::filesystem::path(job.outputPath).stem().string());
+  if (dir.empty()) dir = ".";
+  std::filesystem::create_directories(dir, ec);
+  auto temp = dir / ("." + stem + "." + job.renderId + ".part");
+  CallControl control{stop, {}};
+  auto onProgress = [this, &job](std::uint64_t done, std::uint64_t total) {
+    std::lock_guard lock(mutex_);
+    jobs_[job.renderId].size = done;
+    (void)total;
+  };
+
+  bool fetched = false;
+  if (!job.outputUrl.empty() && fetchableWithoutToken(job.outputUrl)) {
+    http::Request request;
+    request.url = job.outputUrl;  // no Authorization header: the CDN is not the API
+    request.downloadTo = temp;
+    request.totalTimeout = std::chrono::milliseconds(0);
+    request.stop = stop;
+    request.onProgress = onProgress;
+    auto result = http_->send(request);
+    fetched = result.ok() && result.response.status == 200 && looksLikeMp4(temp);
+    if (!fetched) {
+      spdlog::warn("render {}: the output URL failed ({}, HTTP {}); using the authorised download", job.renderId,
+                   result.message, result.response.status);
+    }
+  }
+  if (!fetched && !stop.stop_requested()) {
+    auto result = client_->download("/api/render/proxy/" + job.renderId + "/download", temp, control, onProgress);
+    fetched = result.ok() && looksLikeMp4(temp);
+    if (!fetched) {
+      std::filesystem::remove(temp, ec);
+      job.error = result.ok() ? "the downloaded file is not an MP4" : result.error->message;
+      spdlog::warn("render {}: download failed: {}", job.renderId, job.error);
+      update(job);
+      return false;
+    }
+  }
+  if (!fetched) {
+    std::filesystem::remove(temp, ec);
+    return false;
+  }
+  std::string placed;
+  if (!placeWithoutOverwrite(temp, dir, stem, placed)) {
+    std::filesystem::remove(temp, ec);
+    job.status = "failed";
+    job.error = "could not save the video in " + dir.string();
+    update(job);
+    return true;
+  }
+  job.path = placed;
+  job.size = std::filesystem::file_size(placed, ec);
+  job.progress = 100;
+  job.status = "completed";
+  job.error.clear();
+  update(job);
+  spdlog::info("render {} saved to {}", job.renderId, placed);
+  return true;
+}
+
+std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono::steady_clock::time_point deadline,
+                                       const std::stop_token& stop,
+                                       const std::function<void(const std::string&, std::optional<double>)>& onProgress,
+                                       std::chrono::milliseconds heartbeatEvery) {
+  std::stop_callback wake(stop, [this] { changed_.notify_all(); });
+  std::unique_lock lock(mutex_);
+  load();
+  std::string lastSaid;
+  auto lastSignal = std::chrono::steady_clock::now() - heartbeatEvery;
+  for (;;) {
+    auto found = jobs_.find(renderId);
+    if (found == jobs_.end()) return std::nullopt;
+    auto job = found->second;
+    if (job.finished() || stop.stop_requested()) return job;
+    bool pollerAlive = polling_[renderId];
+    auto now = std::chrono::steady_clock::now();
+    std::string said = job.status == "downloading" ? "Downloading the video..."
+                       : job.status == "pending"   ? "Render queued (" + job.backendStatus + ")..."
+                                                   : "Rendering " + std::to_string(static_cast<int>(job.progress)) + "%...";
+    if (said != lastSaid || now - lastSignal >= heartbeatEvery) {
+      lastSaid = said;
+      lastSignal = now;
+      lock.unlock();
+      if (onProgress) onProgress(said, job.status == "rendering" ? std::optional<double>(job.progress) : std::nullopt);
+      lock.lock();
+      continue;
+    }
+    if (now >= deadline || !pollerAlive) return job;
+    changed_.wait_until(lock, std::min(deadline, lastSignal + heartbeatEvery));
+  }
+}
+
+std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallControl& control) {
+  auto job = find(renderId);
+  if (!job) return makeApiError(code::kLocal, 0, "unknown render_id " + renderId, client_->errorContext());
+  ApiCall call;
+  call.method = "POST";
+  call.path = "/api/render/proxy/lambda/" + renderId + "/cancel";
+  call.envelope = Envelope::Success;
+  call.body = nlohmann::json::object();
+  auto result = client_->call(call, control);
+  if (!result.ok() && !job->finished()) return result.error;
+  if (!job->finished()) {
+    job->status = "cancelled";
+    update(*job);
+  }
+  return std::nullopt;
+}
+
+}  // namespace nemo::api

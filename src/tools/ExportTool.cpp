@@ -1,0 +1,110 @@
+// The `export` tool: renders the session's timeline to an MP4 and downloads it, within a
+// bounded wait (a render still running comes back with a render_id to wait on, even after a
+// restart); also cancels a render.
+#include "nemo/Renders.h"
+#include "support/Paths.h"
+#include "tools/ToolSupport.h"
+
+namespace nemo::tools {
+namespace {
+
+nlohmann::json describe(const api::RenderJob& job) {
+  nlohmann::json out{{"render_id", job.renderId}, {"session_id", job.sessionId}, {"status", job.status},
+                     {"progress", job.progress}};
+  if (!job.path.empty()) out["path"] = job.path;
+  if (!job.outputUrl.empty()) out["url"] = job.outputUrl;
+  if (job.size > 0 && job.status == "completed") out["size"] = job.size;
+  if (job.durationSeconds > 0) out["duration"] = job.durationSeconds;
+  return out;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buffer;
+}
+
+mcp::ToolResult localFailure(const std::string& message) {
+  return mcp::ToolResult::failure(message, {{"error", {{"code", api::code::kLocal}, {"message", message}}}});
+}
+
+// What the agent reads for a job, whatever state it is in.
+mcp::ToolResult answer(const api::RenderJob& job) {
+  auto structured = describe(job);
+  if (job.status == "completed") {
+    auto text = "The video is ready: " + job.path + " (" + megabytes(job.size) +
+                (job.durationSeconds > 0 ? ", " + api::formatSeconds(job.durationSeconds * 1000) + " s" : std::string()) +
+                ").";
+    return mcp::ToolResult::success(text, structured);
+  }
+  if (job.status == "failed") {
+    structured["error"] = {{"code", api::code::kServerError}, {"message", job.error}};
+    return mcp::ToolResult::failure(job.error + " (render " + job.renderId + ")", structured);
+  }
+  if (job.status == "cancelled") {
+    return mcp::ToolResult::success("The render " + job.renderId + " was cancelled.", structured);
+  }
+  std::string text = "⏳ The render is still running (" + job.status +
+                     (job.progress > 0 ? ", " + std::to_string(static_cast<int>(job.progress)) + "%" : std::string()) +
+                     "; render_id: " + job.renderId + "). Call export with render_id \"" + job.renderId +
+                     "\" to wait for it and download the MP4; it keeps going meanwhile, also across restarts.";
+  if (!job.error.empty()) text += "\nLast problem: " + job.error;
+  return mcp::ToolResult::success(text, structured);
+}
+
+}  // namespace
+
+void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
+  auto error = registry.add("export", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
+    auto& renders = *services.renders;
+    auto renderId = arguments.value("render_id", std::string());
+    auto control = callControl(context);
+
+    if (arguments.value("cancel", false)) {
+      if (renderId.empty()) return localFailure("Give the render_id of the render to cancel.");
+      if (!renders.resume(renderId)) return localFailure("Unknown render_id " + renderId + ".");
+      if (auto cancelError = renders.cancel(renderId, control)) return errorResult(*cancelError);
+      return answer(*renders.resume(renderId));
+    }
+
+    if (renderId.empty()) {
+      auto sessionId = resolveSessionId(arguments, services);
+      if (sessionId.empty()) return localFailure("There is no session to export yet. Start with create_session or chat.");
+      api::Destination destination;
+      destination.outputDir = arguments.value("output_dir", std::string());
+      if (destination.outputDir.empty()) destination.outputDir = support::outputDirectory();
+      if (destination.outputDir.string().rfind("~/", 0) == 0) {
+        destination.outputDir = support::homeDirectory() / destination.outputDir.string().substr(2);
+      }
+      destination.outputPath = arguments.value("output_path", std::string());
+      if (destination.outputPath.rfind("~/", 0) == 0) {
+        destination.outputPath = (support::homeDirectory() / destination.outputPath.substr(2)).string();
+      }
+      auto session = services.sessions->find(sessionId);
+      auto title = session && session->taskName != "project" && !session->taskName.empty() ? session->taskName
+                                                                                          : "nemo-video-" + sessionId;
+      destination.fileStem = api::safeFileStem(title);
+      context.progress("Reading the timeline and starting the render...");
+      auto started = renders.start(sessionId, destination, arguments.value("quality", std::string("high")), control);
+      if (started.error) return errorResult(*started.error);
+      if (!started.notExportable.empty()) {
+        return localFailure("Nothing to export yet: " + started.notExportable +
+                            " Use chat to generate or edit the video first, then export.");
+      }
+      renderId = started.job->renderId;
+    } else if (!renders.resume(renderId)) {
+      return localFailure("Unknown render_id " + renderId + " (not started from this computer).");
+    }
+
+    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments);
+    auto job = renders.wait(
+        renderId, deadline, context.stop(),
+        [&context](const std::string& line, std::optional<double> percent) { context.progress(line, percent); },
+        services.progressInterval);
+    if (!job) return localFailure("Unknown render_id " + renderId + ".");
+    return answer(*job);
+  });
+  if (error) throw std::logic_error(*error);
+}
+
+}  // namespace nemo::tools

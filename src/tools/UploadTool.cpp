@@ -1,0 +1,172 @@
+// The `upload` tool: local files (checked here first, then streamed from disk in one multipart
+// request) and/or http(s) URLs into the session, with progress by bytes sent.
+#include <chrono>
+#include <mutex>
+
+#include "nemo/MediaCheck.h"
+#include "tools/ToolSupport.h"
+
+namespace nemo::tools {
+namespace {
+
+std::string sizeText(std::uint64_t bytes) {
+  if (bytes >= 1024 * 1024) return std::to_string(bytes / (1024 * 1024)) + " MB";
+  return std::to_string((bytes + 1023) / 1024) + " KB";
+}
+
+// One accepted file as the backend reported it, in the few fields an agent needs.
+nlohmann::json describeUploaded(const nlohmann::json& file) {
+  nlohmann::json out = nlohmann::json::object();
+  auto copy = [&](const char* from, const char* to) {
+    if (file.contains(from) && !file[from].is_null()) out[to] = file[from];
+  };
+  copy("filename", "name");
+  copy("name", "name");
+  copy("file_type", "type");
+  copy("duration", "duration");
+  copy("size", "size");
+  copy("width", "width");
+  copy("height", "height");
+  copy("cdn_url", "url");
+  copy("url", "url");
+  return out;
+}
+
+}  // namespace
+
+void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, const UploadLimits& limits) {
+  auto error = registry.add("upload", [services, limits](const nlohmann::json& arguments, mcp::ToolContext& context) {
+    auto paths = arguments.value("paths", nlohmann::json::array());
+    auto urls = arguments.value("urls", nlohmann::json::array());
+    if (paths.empty() && urls.empty()) {
+      return mcp::ToolResult::failure("Give the files to upload: `paths` (local files) and/or `urls` (http or https).",
+                                      {{"error", {{"code", api::code::kLocal}, {"message", "nothing to upload"}}}});
+    }
+    // Every file is checked before anything is sent, so a bad one never leaves half an upload.
+    std::vector<api::MediaFile> files;
+    std::vector<std::string> problems;
+    std::uint64_t totalBytes = 0;
+    for (const auto& entry : paths) {
+      auto check = api::checkMediaFile(entry.get<std::string>(), limits.formats, limits.maxBytes);
+      if (!check.error.empty()) {
+        problems.push_back(check.error);
+      } else {
+        totalBytes += check.file.size;
+        files.push_back(check.file);
+      }
+    }
+    for (const auto& entry : urls) {
+      auto url = entry.get<std::string>();
+      if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+        problems.push_back(url + ": only http and https URLs can be uploaded.");
+      }
+    }
+    if (!problems.empty()) {
+      std::string text = "Nothing was uploaded:";
+      for (const auto& problem : problems) text += "\n- " + problem;
+      return mcp::ToolResult::failure(text, {{"error", {{"code", api::code::kLocal}, {"message", text}}},
+                                             {"problems", problems}});
+    }
+
+    auto sessionId = resolveSessionId(arguments, services);
+    std::string preface;
+    if (sessionId.empty()) {
+      auto created = createSession(services, context);
+      if (created.error) return errorResult(*created.error);
+      sessionId = created.sessionId;
+      preface = "(Started a new session " + sessionId + ".)\n";
+    }
+
+    nlohmann::json uploaded = nlohmann::json::array();
+    nlohmann::json rejected = nlohmann::json::array();
+    auto collect = [&](const api::ApiResult& result) {
+      const auto& data = result.data;
+      for (const auto& file : data.value("files", nlohmann::json::array())) {
+        if (file.is_object() && file.contains("code") && file["code"] != 0) rejected.push_back(file);
+        else uploaded.push_back(describeUploaded(file));
+      }
+      for (const auto& file : data.value("errors", nlohmann::json::array())) rejected.push_back(file);
+    };
+    auto control = callControl(context);
+    auto path = "/api/upload-video/nemo_agent/me/" + sessionId;
+
+    if (!files.empty()) {
+      api::ApiCall call;
+      call.method = "POST";
+      call.path = path;
+      call.totalTimeout = std::chrono::milliseconds(0);  // big files take their time; idle timeout still applies
+      for (const auto& file : files) {
+        call.files.push_back({"files", file.path, file.path.filename().string(), file.contentType});
+      }
+      // Progress by bytes, at most every half second, so a fast upload does not flood the client.
+      auto lastReport = std::make_shared<std::chrono::steady_clock::time_point>();
+      auto reportMutex = std::make_shared<std::mutex>();
+      call.onProgress = [&context, totalBytes, lastReport, reportMutex](std::uint64_t sent, std::uint64_t total) {
+        if (total == 0) total = totalBytes;
+        std::lock_guard lock(*reportMutex);
+        auto now = std::chrono::steady_clock::now();
+        if (now - *lastReport < std::chrono::milliseconds(500) || sent == 0) return;
+        *lastReport = now;
+        context.progress("Uploading: " + sizeText(sent) + " of " + sizeText(total),
+                         total > 0 ? std::optional<double>(100.0 * static_cast<double>(sent) / static_cast<double>(total))
+                                   : std::nullopt);
+      };
+      context.progress("Uploading " + std::to_string(files.size()) + " file(s), " + sizeText(totalBytes) + "...");
+      auto result = services.client->call(call, control);
+      if (!result.ok()) {
+        // A rejection of every file comes as an error envelope that still lists them.
+        if (result.raw.is_object() && result.raw.contains("data") && result.raw["data"].is_object()) {
+          api::ApiResult partial;
+          partial.data = result.raw["data"];
+          collect(partial);
+        }
+        if (uploaded.empty() && rejected.empty()) return errorResult(*result.error);
+        if (uploaded.empty()) {
+          auto structured = nlohmann::json{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected},
+                                           {"error", result.error->toJson()}};
+          return mcp::ToolResult::failure(preface + result.error->message, structured);
+        }
+      } else {
+        collect(result);
+      }
+    }
+    if (!urls.empty()) {
+      api::ApiCall call;
+      call.method = "POST";
+      call.path = path;
+      call.body = {{"urls", urls}, {"source_type", "url"}};
+      context.progress("Sending " + std::to_string(urls.size()) + " URL(s)...");
+      auto result = services.client->call(call, control);
+      if (!result.ok()) {
+        for (const auto& url : urls) {
+          rejected.push_back({{"filename", url}, {"code", result.error->code}, {"message", result.error->message}});
+        }
+      } else {
+        collect(result);
+      }
+    }
+
+    auto errorContext = services.client->errorContext();
+    std::string text = preface + "Uploaded " + std::to_string(uploaded.size()) + " item(s) to session " + sessionId + ".";
+    for (const auto& item : uploaded) {
+      text += "\n- " + item.value("name", std::string("(unnamed)"));
+      if (item.contains("type")) text += " (" + item["type"].get<std::string>() + ")";
+    }
+    for (auto& item : rejected) {
+      int code = item.value("code", 0);
+      auto explained = api::makeApiError(code, 0, item.value("message", std::string()), errorContext);
+      item["message"] = explained.message;
+      text += "\n- Not accepted: " + item.value("filename", std::string("(unnamed)")) + ": " + explained.message;
+    }
+    nlohmann::json structured{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected}};
+    if (uploaded.empty()) {
+      structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : rejected[0].value("code", 0)},
+                             {"message", text}};
+      return mcp::ToolResult::failure(text, structured);
+    }
+    return mcp::ToolResult::success(text, structured);
+  });
+  if (error) throw std::logic_error(*error);
+}
+
+}  // namespace nemo::tools
