@@ -18,6 +18,7 @@ std::string usageText() {
 
 Usage:
   nemo-video-mcp [options]            serve MCP on stdin/stdout (what MCP clients start)
+  nemo-video-mcp doctor [options]     check the set-up: manifest, folders, token, network, credits
   nemo-video-mcp --help | --version
 
 Options:
@@ -29,7 +30,12 @@ Options:
 Environment:
   NEMO_TOKEN            use this NemoVideo token (never written to disk)
   NEMO_OUTPUT_DIR       where finished videos go (default ~/Videos/NemoVideo)
-  XDG_CONFIG_HOME, XDG_STATE_HOME   where the token cache and the session list live
+  XDG_CONFIG_HOME       token cache: $XDG_CONFIG_HOME/nemo-video-mcp (default ~/.config/...)
+  XDG_STATE_HOME        sessions and render jobs: $XDG_STATE_HOME/nemo-video-mcp (default ~/.local/state/...)
+  NEMO_CHAT_IDLE_SECONDS       a chat stream silent this long is given up (default 180)
+  NEMO_PROGRESS_INTERVAL_MS    longest silence of progress while a call waits (default 10000)
+  NEMO_RENDER_POLL_MS          first render status poll interval (default 3000, grows to 30000)
+  NEMO_RATE_LIMIT_WAIT_MS      wait before retrying a 429 (default 30000)
 )";
 }
 

@@ -6,11 +6,7 @@
 #include <iterator>
 #include <sstream>
 
-#include <boost/process.hpp>
-
-#include "support/Files.h"
-
-namespace bp = boost::process;
+#include "support/Subprocess.h"
 
 namespace nemo::support {
 namespace {
@@ -23,26 +19,17 @@ std::string lowerExtension(const std::filesystem::path& path) {
 
 // Runs a converter with a time limit; its stdout, or an error.
 bool runTool(const std::string& tool, const std::vector<std::string>& args, std::string& out, std::string& error) {
-  auto program = bp::search_path(tool);
-  if (program.empty()) {
+  if (!programOnPath(tool)) {
     error = tool + " is not installed (Debian: apt-get install " + (tool == "pdftotext" ? "poppler-utils" : tool) + ")";
     return false;
   }
-  try {
-    bp::ipstream stdoutStream;
-    bp::child child(program, bp::args(args), bp::std_out > stdoutStream, bp::std_err > bp::null, bp::std_in < bp::null);
-    std::string collected((std::istreambuf_iterator<char>(stdoutStream)), std::istreambuf_iterator<char>());
-    child.wait();
-    if (child.exit_code() != 0) {
-      error = tool + " could not read the file (exit code " + std::to_string(child.exit_code()) + ")";
-      return false;
-    }
-    out = std::move(collected);
-    return true;
-  } catch (const std::exception& e) {
-    error = std::string("could not run ") + tool + ": " + e.what();
+  auto run = runProgram(tool, args, std::chrono::seconds(20), 64 * 1024 * 1024);
+  if (!run.started || run.timedOut || run.exitCode != 0) {
+    error = tool + (run.timedOut ? " took too long to read the file" : " could not read the file");
     return false;
   }
+  out = std::move(run.output);
+  return true;
 }
 
 // word/document.xml to plain text: paragraphs become lines, tags go, entities are decoded.

@@ -174,6 +174,8 @@ std::optional<int> ServerProcess::waitExit(std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(5ms);
   }
+  // The process is gone, so its stdout reaches end of file: let the reader take the last lines.
+  if (reader_.joinable()) reader_.join();
   return child_.exit_code();
 }
 
