@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -178,13 +179,14 @@ Result CurlHttpClient::send(const Request& request) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
-  if (request.method != "GET" && request.method != "POST") {
+  if (request.method != "POST" && (request.method != "GET" || !request.body.empty())) {
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
   curl_multi_add_handle(multi, easy);
-  // A stop request wakes the poll below at once.
-  std::stop_callback wake(request.stop, [multi] { curl_multi_wakeup(multi); });
+  // A stop request wakes the poll below at once. Reset before the multi handle is freed.
+  std::optional<std::stop_callback<std::function<void()>>> wake;
+  wake.emplace(request.stop, std::function<void()>([multi] { curl_multi_wakeup(multi); }));
   int running = 1;
   CURLcode code = CURLE_OK;
   bool cancelled = false;
@@ -206,6 +208,7 @@ Result CurlHttpClient::send(const Request& request) {
       if (message->msg == CURLMSG_DONE) code = message->data.result;
     }
   }
+  wake.reset();  // waits for a wake-up running on another thread; none can start after this
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.response.status);
   curl_multi_remove_handle(multi, easy);
 

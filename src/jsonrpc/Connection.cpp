@@ -15,6 +15,17 @@ bool isValidId(const json& id) { return id.is_string() || id.is_number_integer()
 
 Reply::Reply(std::shared_ptr<Connection> connection, json id) : connection_(std::move(connection)), id_(std::move(id)) {}
 
+Reply& Reply::operator=(Reply&& other) noexcept {
+  if (this != &other) {
+    if (connection_ && !done_) error(kInternalError, "internal error: the request ended without a reply");
+    connection_ = std::move(other.connection_);
+    id_ = std::move(other.id_);
+    done_ = other.done_;
+    other.connection_.reset();
+  }
+  return *this;
+}
+
 Reply::~Reply() {
   if (connection_ && !done_) {
     spdlog::error("request {} ended without a reply", id_.dump());

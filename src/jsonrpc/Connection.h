@@ -37,7 +37,7 @@ class Reply {
  public:
   Reply(std::shared_ptr<Connection> connection, json id);
   Reply(Reply&&) noexcept = default;
-  Reply& operator=(Reply&&) noexcept = default;
+  Reply& operator=(Reply&& other) noexcept;  // an overwritten, unanswered Reply answers first
   Reply(const Reply&) = delete;
   Reply& operator=(const Reply&) = delete;
   ~Reply();

@@ -1,6 +1,7 @@
 #include "mcp/Tool.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <spdlog/spdlog.h>
 
@@ -15,7 +16,7 @@ void ToolContext::progress(const std::string& message, std::optional<double> per
   std::optional<double> total;
   {
     std::lock_guard lock(mutex_);
-    if (percent) {
+    if (percent && std::isfinite(*percent)) {
       value = std::max(std::clamp(*percent, 0.0, 100.0), last_ + 0.01);
       if (value <= 100.0) total = 100.0;
     } else {

@@ -39,8 +39,8 @@ bool isExpired(const std::string& isoTime) {
   std::istringstream in(isoTime.substr(0, 19));
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   if (in.fail()) return false;
-  auto expires = std::chrono::system_clock::from_time_t(::timegm(&tm));
-  return expires <= std::chrono::system_clock::now();
+  // time_t, not system_clock: its nanosecond count ends in 2262, and "never" dates go further.
+  return ::timegm(&tm) <= std::time(nullptr);
 }
 
 Credentials::Credentials(std::filesystem::path file) : file_(std::move(file)) {}
@@ -86,7 +86,7 @@ std::optional<std::string> Credentials::saveToken(const std::string& origin, con
   std::lock_guard lock(mutex_);
   load();
   support::registerSecret(token.token);
-  if (!data_["tokens"].is_object()) data_["tokens"] = nlohmann::json::object();
+  if (!data_.contains("tokens") || !data_["tokens"].is_object()) data_["tokens"] = nlohmann::json::object();
   data_["tokens"][origin] = {{"token", token.token}, {"user_id", token.userId}, {"expires_at", token.expiresAt}};
   return save();
 }
@@ -95,7 +95,8 @@ void Credentials::dropToken(const std::string& origin, const std::string& token)
   std::lock_guard lock(mutex_);
   load();
   if (!data_.contains("tokens") || !data_["tokens"].is_object() || !data_["tokens"].contains(origin)) return;
-  if (data_["tokens"][origin].value("token", std::string()) != token) return;
+  const auto& entry = data_["tokens"][origin];
+  if (entry.is_object() && entry.contains("token") && entry["token"] != token) return;
   data_["tokens"].erase(origin);
   if (auto error = save()) spdlog::warn("could not update the credentials file: {}", *error);
 }

@@ -159,11 +159,12 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
       return makeApiError(code::kServerError, static_cast<int>(result.response.status),
                           "the token answer had no data.token", errorContext());
     }
-    CachedToken token{data["token"].get<std::string>(), data.contains("user_id") ? data["user_id"].is_string()
-                                                                                      ? data["user_id"].get<std::string>()
-                                                                                      : data["user_id"].dump()
-                                                                                : std::string(),
-                      data.value("expires_at", std::string())};
+    // user_id and expires_at have no fixed type in the API's versions: read whatever came.
+    auto textOf = [&](const char* key) {
+      if (!data.contains(key) || data[key].is_null()) return std::string();
+      return data[key].is_string() ? data[key].get<std::string>() : data[key].dump();
+    };
+    CachedToken token{data["token"].get<std::string>(), textOf("user_id"), textOf("expires_at")};
     support::registerSecret(token.token);
     if (auto saveError = credentials_->saveToken(origin_, token)) {
       // Keep using it in memory: throwing a token away would burn the weekly allowance.

@@ -21,9 +21,12 @@ std::optional<std::string> readWholeFile(const std::filesystem::path& path) {
 
 std::optional<std::string> ensurePrivateDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
-  if (std::filesystem::is_directory(dir, ec)) return std::nullopt;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return "cannot create folder " + dir.string() + ": " + ec.message();
+  if (dir.empty() || std::filesystem::is_directory(dir, ec)) return std::nullopt;
+  // Parents first, each made 0700 itself: create_directories would give them the umask's mode.
+  if (auto error = ensurePrivateDirectory(dir.parent_path())) return error;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return "cannot create folder " + dir.string() + ": " + std::strerror(errno);
+  }
   ::chmod(dir.c_str(), 0700);
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "support/Secrets.h"
 
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -40,13 +41,15 @@ void registerSecret(std::string_view secret) {
   for (const auto& known : gSecrets) {
     if (known == secret) return;
   }
-  gSecrets.emplace_back(secret);
+  auto longer = [](const std::string& a, std::string_view b) { return a.size() > b.size(); };
+  gSecrets.insert(std::lower_bound(gSecrets.begin(), gSecrets.end(), secret, longer), std::string(secret));
 }
 
 std::string redactSecrets(std::string_view text) {
   std::string out(text);
   {
     std::shared_lock lock(gMutex);
+    // gSecrets is kept longest first: a secret that contains another must go whole.
     for (const auto& secret : gSecrets) replaceAll(out, secret, "[redacted]");
   }
   redactBearer(out);

@@ -8,7 +8,7 @@
 // Without them, the Debug build tree build/conf at the repository root is tried.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -22,6 +22,45 @@ const repoRoot = path.resolve(here, '..', '..');
 export const TEST_TIMEOUT_MS = 20_000;
 /** Per-request timeout (ms) passed to the SDK clients, well inside the test budget. */
 export const REQUEST_TIMEOUT_MS = 10_000;
+/** Budget (ms) of a whole-flow test (create_session → upload → chat → state → export). */
+export const FLOW_TEST_TIMEOUT_MS = 30_000;
+/** Per-request timeout (ms) of the slow calls (chat, export) in a flow test. */
+export const FLOW_REQUEST_TIMEOUT_MS = 20_000;
+
+/** The one-line summary the state tool gives for the backend's default 3-track draft. */
+export const DEFAULT_DRAFT_SUMMARY =
+  'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)';
+
+/**
+ * The next chat turn replies "Done." in 3 partial chunks (a little apart, so the stream is seen
+ * as a stream) and sets the session's draft to the default 3-track timeline.
+ */
+export const DEFAULT_EDIT_TURN = { sse_script: [{ text: 'Done.', edit: 'default', chunks: 3, chunk_delay_ms: 50 }] };
+
+/** A complete, valid 1x1 RGBA PNG (signature, IHDR, IDAT, IEND with correct CRCs). */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Writes a small valid PNG into `dir` and returns its absolute path. */
+export function writePng(dir, name = 'conformance-logo.png') {
+  const file = path.join(dir, name);
+  writeFileSync(file, TINY_PNG);
+  return file;
+}
+
+/** The first `count` bytes of a file. */
+export function readHead(file, count) {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(count);
+    const got = readSync(fd, buffer, 0, count, 0);
+    return buffer.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function binary(envName, fallbacks) {
   const fromEnv = process.env[envName];
@@ -274,6 +313,13 @@ export async function setup(t) {
     backend,
     dirs,
     env: (extra) => serverEnv(backend, dirs, extra),
+    /** Environment for the export flow: videos into a temp folder, the fake render polled fast. */
+    flowEnv() {
+      const output = path.join(dirs.root, 'videos');
+      mkdirSync(output, { recursive: true });
+      return serverEnv(backend, dirs, { NEMO_OUTPUT_DIR: output, NEMO_RENDER_POLL_MS: '100' });
+    },
+    outputDir: path.join(dirs.root, 'videos'),
     tapFile: path.join(dirs.root, 'wire.jsonl'),
     defer: (fn) => cleanups.push(fn),
   };

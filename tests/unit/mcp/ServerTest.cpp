@@ -1,0 +1,234 @@
+// Tests of the MCP server end to end at unit level, over two pipes: the initialize handshake,
+// tools/call of fake tools (results, isError, a throwing tool), validation, and the modern _meta era.
+#include "mcp/Server.h"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+
+#include "../support/TestUtil.h"
+#include "mcp/Protocol.h"
+
+using namespace std::chrono_literals;
+using nemo::mcp::json;
+using nemo::mcp::Server;
+using nemo::mcp::ToolContext;
+using nemo::mcp::ToolRegistry;
+using nemo::mcp::ToolResult;
+
+namespace {
+
+json descriptor(const std::string& name, json properties = json::object()) {
+  return json{{"name", name},
+              {"description", "fake " + name},
+              {"inputSchema", {{"type", "object"}, {"properties", std::move(properties)}}}};
+}
+
+// A registry with three fake tools: "state" echoes, "credits" fails as a tool, "chat" throws.
+void registerFakes(ToolRegistry& registry) {
+  REQUIRE_FALSE(registry
+                    .addWithDescriptor(descriptor("state", {{"text", {{"type", "string"}}}}),
+                                       [](const json& arguments, ToolContext& context) {
+                                         context.progress("working", 50);
+                                         auto text = arguments.value("text", std::string("none"));
+                                         return ToolResult::success("echo: " + text, json{{"echoed", text}});
+                                       })
+                    .has_value());
+  REQUIRE_FALSE(registry
+                    .addWithDescriptor(descriptor("credits"),
+                                       [](const json&, ToolContext&) {
+                                         return ToolResult::failure("", json{{"error", {{"code", 2001}}}});
+                                       })
+                    .has_value());
+  REQUIRE_FALSE(registry
+                    .addWithDescriptor(descriptor("chat"),
+                                       [](const json&, ToolContext&) -> ToolResult {
+                                         throw std::runtime_error("tool bug");
+                                       })
+                    .has_value());
+}
+
+struct ServerHarness {
+  nemo::test::Pipe in;
+  nemo::test::Pipe out;
+  nemo::test::LineCollector lines{out.readFd()};
+  ToolRegistry registry;
+  std::unique_ptr<Server> server;
+  std::future<bool> served;
+
+  ServerHarness() {
+    registerFakes(registry);
+    server = std::make_unique<Server>(nemo::mcp::ServerIdentity{"nemo-test", "Nemo Test", "9.9.9", "Use the tools."},
+                                      registry, std::vector<nemo::mcp::Prompt>{});
+    served = std::async(std::launch::async, [this] {
+      return server->serve(in.readFd(), out.writeFd(), nemo::jsonrpc::ConnectionOptions{1024 * 1024, 1000ms});
+    });
+  }
+  ~ServerHarness() {
+    in.closeWrite();
+    if (served.valid()) served.wait();
+  }
+
+  void send(const json& message) { in.write(message.dump() + "\n"); }
+
+  // The reply to `id`; notifications seen on the way are kept in `notifications`.
+  json replyTo(const json& id) {
+    for (;;) {
+      auto line = lines.next();
+      REQUIRE(line.has_value());
+      auto message = json::parse(*line, nullptr, false);
+      REQUIRE_FALSE(message.is_discarded());
+      if (message.contains("id") && message["id"] == id) return message;
+      if (!message.contains("id")) notifications.push_back(message);
+    }
+  }
+
+  json call(int id, const std::string& method, json params = json::object()) {
+    send(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+    return replyTo(id);
+  }
+
+  void initialize() {
+    auto reply = call(1, "initialize",
+                      {{"protocolVersion", "2025-06-18"},
+                       {"capabilities", json::object()},
+                       {"clientInfo", {{"name", "unit"}, {"version", "1"}}}});
+    REQUIRE(reply.contains("result"));
+    send(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
+  }
+
+  std::vector<json> notifications;
+};
+
+json modernMeta() {
+  return json{{nemo::mcp::kMetaProtocolVersion, std::string(nemo::mcp::kModernVersion)}};
+}
+
+}  // namespace
+
+TEST_CASE("initialize answers the client's version, the capabilities and the server info", "[mcp][server]") {
+  ServerHarness h;
+  auto reply = h.call(1, "initialize", {{"protocolVersion", "2025-03-26"}, {"capabilities", json::object()}});
+  REQUIRE(reply.contains("result"));
+  const auto& result = reply["result"];
+  CHECK(result["protocolVersion"] == "2025-03-26");
+  CHECK(result["serverInfo"]["name"] == "nemo-test");
+  CHECK(result["serverInfo"]["version"] == "9.9.9");
+  CHECK(result["capabilities"].contains("tools"));
+  CHECK(result["instructions"] == "Use the tools.");
+  CHECK_FALSE(result.contains("resultType"));
+
+  // A version we do not know gets our newest handshake version.
+  auto other = h.call(2, "initialize", {{"protocolVersion", "1999-01-01"}});
+  CHECK(other["result"]["protocolVersion"] == std::string(nemo::mcp::kLegacyVersions.front()));
+}
+
+TEST_CASE("a legacy tools call before initialization is refused", "[mcp][server]") {
+  ServerHarness h;
+  auto reply = h.call(5, "tools/call", {{"name", "state"}, {"arguments", json::object()}});
+  REQUIRE(reply.contains("error"));
+  CHECK(reply["error"]["code"] == -32600);
+  CHECK(h.call(6, "ping").contains("result"));  // ping is always allowed
+}
+
+TEST_CASE("tools/list gives the registered tools in product order", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto reply = h.call(2, "tools/list");
+  REQUIRE(reply["result"]["tools"].size() == 3);
+  CHECK(reply["result"]["tools"][0]["name"] == "chat");
+  CHECK(reply["result"]["tools"][1]["name"] == "credits");
+  CHECK(reply["result"]["tools"][2]["name"] == "state");
+}
+
+TEST_CASE("tools/call returns the text, the structured content and isError", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto reply = h.call(2, "tools/call", {{"name", "state"}, {"arguments", {{"text", "hello"}}}});
+  REQUIRE(reply.contains("result"));
+  const auto& result = reply["result"];
+  CHECK(result["content"] == json::array({json{{"type", "text"}, {"text", "echo: hello"}}}));
+  CHECK(result["structuredContent"] == json{{"echoed", "hello"}});
+  CHECK(result["isError"] == false);
+  CHECK_FALSE(result.contains("resultType"));
+  CHECK(h.notifications.empty());  // no progress token: no progress notifications
+
+  SECTION("a tool failure is a result with isError, its text the structured content") {
+    auto failed = h.call(3, "tools/call", {{"name", "credits"}});
+    REQUIRE(failed.contains("result"));
+    CHECK(failed["result"]["isError"] == true);
+    CHECK(failed["result"]["structuredContent"] == json{{"error", {{"code", 2001}}}});
+    auto text = json::parse(failed["result"]["content"][0]["text"].get<std::string>());
+    CHECK(text == json{{"error", {{"code", 2001}}}});
+  }
+}
+
+TEST_CASE("a throwing tool becomes an isError result and the server keeps serving", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto reply = h.call(2, "tools/call", {{"name", "chat"}, {"arguments", json::object()}});
+  REQUIRE(reply.contains("result"));
+  CHECK(reply["result"]["isError"] == true);
+  auto text = reply["result"]["content"][0]["text"].get<std::string>();
+  CHECK(text.find("chat") != std::string::npos);
+  CHECK(text.find("tool bug") == std::string::npos);  // the exception text stays in the log
+
+  auto next = h.call(3, "tools/call", {{"name", "state"}, {"arguments", {{"text", "again"}}}});
+  CHECK(next["result"]["content"][0]["text"] == "echo: again");
+}
+
+TEST_CASE("bad tools/call parameters are protocol errors", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto unknown = h.call(2, "tools/call", {{"name", "export"}});
+  CHECK(unknown["error"]["code"] == -32602);
+  auto wrongType = h.call(3, "tools/call", {{"name", "state"}, {"arguments", {{"text", 5}}}});
+  REQUIRE(wrongType.contains("error"));
+  CHECK(wrongType["error"]["code"] == -32602);
+  CHECK(wrongType["error"]["message"].get<std::string>().find("text") != std::string::npos);
+  auto noName = h.call(4, "tools/call", {{"arguments", json::object()}});
+  CHECK(noName["error"]["code"] == -32602);
+  auto unknownMethod = h.call(5, "resources/list");
+  CHECK(unknownMethod["error"]["code"] == -32601);
+}
+
+TEST_CASE("a progress token gets increasing progress notifications before the result", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto reply = h.call(2, "tools/call",
+                      {{"name", "state"}, {"arguments", {{"text", "p"}}}, {"_meta", {{"progressToken", "tok-1"}}}});
+  REQUIRE(reply.contains("result"));
+  REQUIRE(h.notifications.size() == 1);
+  CHECK(h.notifications[0]["method"] == "notifications/progress");
+  CHECK(h.notifications[0]["params"]["progressToken"] == "tok-1");
+  CHECK(h.notifications[0]["params"]["progress"] == 50.0);
+  CHECK(h.notifications[0]["params"]["total"] == 100.0);
+}
+
+TEST_CASE("a modern request with _meta needs no handshake and gets resultType complete", "[mcp][server]") {
+  ServerHarness h;
+  auto reply = h.call(1, "tools/call", {{"name", "state"}, {"arguments", {{"text", "m"}}}, {"_meta", modernMeta()}});
+  REQUIRE(reply.contains("result"));
+  CHECK(reply["result"]["resultType"] == "complete");
+  CHECK(reply["result"]["content"][0]["text"] == "echo: m");
+  CHECK(reply["result"]["_meta"][nemo::mcp::kMetaServerInfo]["name"] == "nemo-test");
+
+  auto list = h.call(2, "tools/list", {{"_meta", modernMeta()}});
+  CHECK(list["result"]["resultType"] == "complete");
+  CHECK(list["result"]["tools"].size() == 3);
+
+  auto unsupported =
+      h.call(3, "tools/list", {{"_meta", {{nemo::mcp::kMetaProtocolVersion, "2020-01-01"}}}});
+  REQUIRE(unsupported.contains("error"));
+  CHECK(unsupported["error"]["code"] == nemo::mcp::kUnsupportedProtocolVersion);
+  CHECK(unsupported["error"]["data"]["requested"] == "2020-01-01");
+}
+
+TEST_CASE("serve() returns true at end of input when every call finished", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  h.call(2, "tools/call", {{"name", "state"}});
+  h.in.closeWrite();
+  REQUIRE(h.served.wait_for(2s) == std::future_status::ready);
+  CHECK(h.served.get());
+}
