@@ -1,6 +1,7 @@
 // libcurl behind HttpClient: one share handle keeps the connection cache (and DNS) across
 // calls and threads; each transfer runs in its own multi handle so that a stop request wakes
-// the poll at once instead of waiting for curl's once-a-second progress tick.
+// the poll at once instead of waiting for curl's once-a-second progress tick. libcurl itself is
+// loaded on the first transfer (CurlLibrary.h).
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -10,12 +11,11 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include "http/CurlLibrary.h"
 #include "http/HttpClient.h"
 
 namespace nemo::http {
 namespace {
-
-std::once_flag gGlobalInit;
 
 struct Transfer {
   const Request* request;
@@ -84,17 +84,10 @@ int onProgress(void* user, curl_off_t downTotal, curl_off_t downNow, curl_off_t 
 
 class CurlHttpClient final : public HttpClient {
  public:
-  CurlHttpClient() {
-    std::call_once(gGlobalInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    share_ = curl_share_init();
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlHttpClient::lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlHttpClient::unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  CurlHttpClient() = default;
+  ~CurlHttpClient() override {
+    if (share_ != nullptr) lib_->share_cleanup(share_);
   }
-  ~CurlHttpClient() override { curl_share_cleanup(share_); }
 
   Result send(const Request& request) override;
 
@@ -105,20 +98,47 @@ class CurlHttpClient final : public HttpClient {
   static void unlock(CURL*, curl_lock_data data, void* user) {
     static_cast<CurlHttpClient*>(user)->locks_[static_cast<std::size_t>(data) % kLocks].unlock();
   }
+  // Loads libcurl and makes the share handle, once; false with `error` when libcurl is missing.
+  bool ready(std::string& error);
+
   static constexpr std::size_t kLocks = CURL_LOCK_DATA_LAST;
-  CURLSH* share_;
+  std::once_flag once_;
+  const CurlLibrary* lib_ = nullptr;
+  CURLSH* share_ = nullptr;
   std::array<std::mutex, kLocks> locks_;
 };
 
+bool CurlHttpClient::ready(std::string& error) {
+  std::call_once(once_, [this, &error] {
+    lib_ = curlLibrary(error);
+    if (lib_ == nullptr) return;
+    share_ = lib_->share_init();
+    lib_->share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlHttpClient::lock);
+    lib_->share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlHttpClient::unlock);
+    lib_->share_setopt(share_, CURLSHOPT_USERDATA, this);
+    lib_->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    lib_->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    lib_->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  });
+  if (lib_ == nullptr && error.empty()) curlLibrary(error);
+  return lib_ != nullptr;
+}
+
 Result CurlHttpClient::send(const Request& request) {
   Result result;
+  if (std::string error; !ready(error)) {
+    result.failure = Failure::Other;
+    result.message = error;
+    return result;
+  }
+  const auto& curl = *lib_;
   if (request.stop.stop_requested()) {
     result.failure = Failure::Cancelled;
     result.message = "cancelled";
     return result;
   }
-  CURL* easy = curl_easy_init();
-  CURLM* multi = curl_multi_init();
+  CURL* easy = curl.easy_init();
+  CURLM* multi = curl.multi_init();
   curl_slist* headers = nullptr;
   curl_mime* mime = nullptr;
   Transfer transfer{&request, &result.response};
@@ -128,70 +148,70 @@ Result CurlHttpClient::send(const Request& request) {
     if (transfer.file == nullptr) {
       result.failure = Failure::Other;
       result.message = "cannot write " + request.downloadTo.string();
-      curl_multi_cleanup(multi);
-      curl_easy_cleanup(easy);
+      curl.multi_cleanup(multi);
+      curl.easy_cleanup(easy);
       return result;
     }
   }
 
-  curl_easy_setopt(easy, CURLOPT_SHARE, share_);
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, "nemo-video-mcp/" NEMO_VERSION);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
+  curl.easy_setopt(easy, CURLOPT_SHARE, share_);
+  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl.easy_setopt(easy, CURLOPT_USERAGENT, "nemo-video-mcp/" NEMO_VERSION);
+  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
   if (request.totalTimeout.count() > 0) {
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.totalTimeout.count()));
+    curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.totalTimeout.count()));
   }
   if (request.idleTimeout.count() > 0) {
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.idleTimeout.count()));
+    curl.easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl.easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.idleTimeout.count()));
   }
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onWrite);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &onHeader);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &onProgress);
-  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onWrite);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &onHeader);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+  curl.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &onProgress);
+  curl.easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
 
   for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    headers = curl.slist_append(headers, (name + ": " + value).c_str());
   }
   // libcurl would otherwise wait for "100 Continue" before a large body.
-  headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  headers = curl.slist_append(headers, "Expect:");
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
 
   if (!request.files.empty()) {
-    mime = curl_mime_init(easy);
+    mime = curl.mime_init(easy);
     for (const auto& file : request.files) {
-      auto* part = curl_mime_addpart(mime);
-      curl_mime_name(part, file.field.c_str());
-      curl_mime_filedata(part, file.path.c_str());  // streamed from disk by libcurl
-      curl_mime_filename(part, file.filename.c_str());
-      if (!file.contentType.empty()) curl_mime_type(part, file.contentType.c_str());
+      auto* part = curl.mime_addpart(mime);
+      curl.mime_name(part, file.field.c_str());
+      curl.mime_filedata(part, file.path.c_str());  // streamed from disk by libcurl
+      curl.mime_filename(part, file.filename.c_str());
+      if (!file.contentType.empty()) curl.mime_type(part, file.contentType.c_str());
     }
-    curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime);
+    curl.easy_setopt(easy, CURLOPT_MIMEPOST, mime);
   } else if (request.method == "POST" || !request.body.empty()) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
   if (request.method != "POST" && (request.method != "GET" || !request.body.empty())) {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
-  curl_multi_add_handle(multi, easy);
+  curl.multi_add_handle(multi, easy);
   // A stop request wakes the poll below at once. Reset before the multi handle is freed.
   std::optional<std::stop_callback<std::function<void()>>> wake;
-  wake.emplace(request.stop, std::function<void()>([multi] { curl_multi_wakeup(multi); }));
+  wake.emplace(request.stop, std::function<void()>([wakeup = curl.multi_wakeup, multi] { wakeup(multi); }));
   int running = 1;
   CURLcode code = CURLE_OK;
   bool cancelled = false;
   while (running > 0) {
-    auto status = curl_multi_perform(multi, &running);
+    auto status = curl.multi_perform(multi, &running);
     if (status != CURLM_OK) {
       code = CURLE_FAILED_INIT;
       break;
@@ -200,17 +220,17 @@ Result CurlHttpClient::send(const Request& request) {
       cancelled = true;
       break;
     }
-    if (running > 0) curl_multi_poll(multi, nullptr, 0, 200, nullptr);
+    if (running > 0) curl.multi_poll(multi, nullptr, 0, 200, nullptr);
   }
   if (!cancelled) {
     int left = 0;
-    while (auto* message = curl_multi_info_read(multi, &left)) {
+    while (auto* message = curl.multi_info_read(multi, &left)) {
       if (message->msg == CURLMSG_DONE) code = message->data.result;
     }
   }
   wake.reset();  // waits for a wake-up running on another thread; none can start after this
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.response.status);
-  curl_multi_remove_handle(multi, easy);
+  curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.response.status);
+  curl.multi_remove_handle(multi, easy);
 
   if (cancelled || code == CURLE_ABORTED_BY_CALLBACK) {
     result.failure = Failure::Cancelled;
@@ -229,24 +249,24 @@ Result CurlHttpClient::send(const Request& request) {
     result.message = "timed out";
   } else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
     result.failure = Failure::Connect;
-    result.message = curl_easy_strerror(code);
+    result.message = curl.easy_strerror(code);
   } else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING ||
              code == CURLE_SEND_ERROR) {
     result.failure = Failure::Interrupted;
-    result.message = std::string("the connection was cut: ") + curl_easy_strerror(code);
+    result.message = std::string("the connection was cut: ") + curl.easy_strerror(code);
   } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
     result.failure = Failure::Rejected;
     result.message = "only http and https URLs are allowed";
   } else if (code != CURLE_OK) {
     result.failure = Failure::Other;
-    result.message = curl_easy_strerror(code);
+    result.message = curl.easy_strerror(code);
   }
 
   if (transfer.file != nullptr) std::fclose(transfer.file);
-  curl_multi_cleanup(multi);
-  curl_easy_cleanup(easy);
-  curl_mime_free(mime);
-  curl_slist_free_all(headers);
+  curl.multi_cleanup(multi);
+  curl.easy_cleanup(easy);
+  curl.mime_free(mime);
+  curl.slist_free_all(headers);
   return result;
 }
 

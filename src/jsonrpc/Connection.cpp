@@ -43,15 +43,28 @@ void Reply::error(int code, std::string message, json data) {
   finish(json{{"jsonrpc", "2.0"}, {"id", id_}, {"error", std::move(error)}});
 }
 
-void Reply::finish(json message) {
-  if (!connection_) return;
+bool Reply::claim() {
+  if (!connection_) return false;
   if (done_) {
     spdlog::error("second reply to request {} dropped", id_.dump());
-    return;
+    return false;
   }
   done_ = true;
-  bool wasCancelled = !connection_->complete(id_);
-  if (!wasCancelled) connection_->output_.send(message);
+  return connection_->complete(id_);  // false when the request was cancelled: nothing is sent
+}
+
+void Reply::finish(json message) {
+  if (claim()) connection_->output_.send(message);
+}
+
+void Reply::serializedResult(std::string_view resultJson) {
+  if (!claim()) return;
+  std::string line = R"({"id":)";
+  line += id_.dump();
+  line += R"(,"jsonrpc":"2.0","result":)";
+  line += resultJson;
+  line += '}';
+  connection_->output_.sendLine(line);
 }
 
 std::shared_ptr<Connection> Connection::create(int inFd, int outFd, ConnectionOptions options) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -43,11 +44,14 @@ class Reply {
   ~Reply();
 
   void result(json value);
+  // A result already serialized (a cached answer, e.g. a large tools/list): spliced in as is.
+  void serializedResult(std::string_view resultJson);
   void error(int code, std::string message, json data = nullptr);
   const json& id() const { return id_; }
 
  private:
   void finish(json message);
+  bool claim();  // marks the reply done; false (and logged) if it already was
   std::shared_ptr<Connection> connection_;
   json id_;
   bool done_ = false;

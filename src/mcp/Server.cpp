@@ -123,12 +123,7 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     return;
   }
   if (method == "tools/list") {
-    json result{{"tools", tools_.listing()}};
-    if (era.modern) {
-      result["ttlMs"] = kListTtlMs;
-      result["cacheScope"] = "public";
-    }
-    reply.result(complete(std::move(result), era));
+    reply.serializedResult(cachedToolsList(era));
   } else if (method == "tools/call") {
     handleToolsCall(request, std::move(reply), era);
   } else if (method == "prompts/list") {
@@ -246,6 +241,19 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
                 {"isError", result.isError}};
     reply->result(complete(std::move(answer), era));
   });
+}
+
+const std::string& Server::cachedToolsList(const Era& era) {
+  auto& cached = era.modern ? modernToolsList_ : legacyToolsList_;
+  if (cached.empty()) {
+    json result{{"tools", tools_.listing()}};
+    if (era.modern) {
+      result["ttlMs"] = kListTtlMs;
+      result["cacheScope"] = "public";
+    }
+    cached = complete(std::move(result), era).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  return cached;
 }
 
 json Server::promptListing() const {

@@ -55,6 +55,7 @@ class Server final : public jsonrpc::Handler {
   void handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, const Era& era);
   void handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era);
   json promptListing() const;
+  const std::string& cachedToolsList(const Era& era);  // serialized once per era: the list never changes
 
   ServerIdentity identity_;
   ToolRegistry& tools_;
@@ -62,6 +63,8 @@ class Server final : public jsonrpc::Handler {
   std::shared_ptr<jsonrpc::Connection> connection_;
   support::TaskGroup tasks_;
   std::atomic<bool> initialized_{false};
+  std::string legacyToolsList_;  // only touched on the reader thread
+  std::string modernToolsList_;
   std::mutex logLevelMutex_;
   std::string legacyLogLevel_ = "warning";  // set by logging/setLevel
 };
