@@ -286,3 +286,29 @@ TEST_CASE("logging/setLevel turns on log notifications", "[e2e][tools]") {
   REQUIRE_FALSE(logs.empty());
   CHECK(logs[0]["params"]["level"] == "info");
 }
+
+TEST_CASE("each of the five skills sends its own slug and front-matter version", "[e2e][tools][skills]") {
+  Backend backend;
+  for (const std::string slug : {"video-generator-free-no-limits", "video-making-free-ai", "video-generator-free-gemini",
+                                 "video-generation-free", "ai-to-video"}) {
+    // The version as the manifest's YAML front matter states it.
+    std::string version;
+    std::ifstream manifest(std::filesystem::path(NEMO_SOURCE_DIR) / "manifests" / slug / "SKILL.md");
+    for (std::string line; std::getline(manifest, line);) {
+      if (line.rfind("version:", 0) == 0) {
+        version = line.substr(8);
+        version.erase(0, version.find_first_not_of(" \"'"));
+        version.erase(version.find_last_not_of(" \"'\r") + 1);
+        break;
+      }
+    }
+    REQUIRE_FALSE(version.empty());
+    TempDir home;
+    ServerProcess server({.baseUrl = backend.baseUrl(), .home = home.path(), .args = {"--skill", slug}});
+    server.initialize();
+    REQUIRE(resultOf(server.callTool("credits"))["isError"] == false);
+    auto headers = backend.requestsTo("/api/credits").back()["headers"];
+    CHECK(headers["x-skill-source"] == slug);
+    CHECK(headers["x-skill-version"] == version);
+  }
+}
