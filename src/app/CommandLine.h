@@ -8,7 +8,7 @@
 namespace nemo::app {
 
 struct Options {
-  std::string command = "serve";  // serve | help | version (later: doctor, install)
+  std::string command = "serve";  // serve | doctor | help | version
   std::string skill;              // --skill / NEMO_SKILL
   std::string baseUrl;            // --base-url / NEMO_BASE_URL
   std::string logLevel = "info";  // --log-level / NEMO_LOG_LEVEL

@@ -6,6 +6,7 @@
 #include "http/HttpClient.h"
 #include "nemo/Credentials.h"
 #include "nemo/NemoClient.h"
+#include "support/JsonAccess.h"
 #include "support/Paths.h"
 #include "support/Subprocess.h"
 
@@ -125,7 +126,7 @@ int runDoctor(const Configuration& configuration, std::ostream& out) {
     auto credits = client->credits(api::CallControl{never.get_token(), {}});
     if (credits.ok()) {
       char available[32];
-      std::snprintf(available, sizeof available, "%g", credits.data.value("available", 0.0));
+      std::snprintf(available, sizeof available, "%g", support::numberAt(credits.data, "available").value_or(0));
       report.pass("credits", std::string(available) + " available");
     } else {
       report.fail("credits", credits.error->message, "see the message; `nemo-video-mcp doctor` again afterwards");

@@ -55,7 +55,7 @@ const CurlLibrary* curlLibrary(std::string& error) {
     resolve(handle, "curl_mime_type", library.mime_type, missing);
     resolve(handle, "curl_mime_free", library.mime_free, missing);
     if (!missing.empty()) {
-      loadError = "libcurl is too old (curl 7.68 or newer is needed; missing " + missing + ")";
+      loadError = "libcurl is too old (curl 7.85 or newer is needed; missing " + missing + ")";
       return;  // the handle stays open: harmless, and a later dlclose could unload a half-used library
     }
     library.global_init(CURL_GLOBAL_DEFAULT);

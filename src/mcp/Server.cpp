@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "mcp/Protocol.h"
+#include "support/JsonAccess.h"
+#include "support/Secrets.h"
 
 namespace nemo::mcp {
 namespace {
@@ -12,6 +14,9 @@ using jsonrpc::kInvalidParams;
 using jsonrpc::kInvalidRequest;
 using jsonrpc::kMethodNotFound;
 
+// Each tool call has its own thread; past this many at once, calls are refused, not queued.
+constexpr std::size_t kMaxRunningCalls = 64;
+
 // Lists do not change while the process runs; an hour of client-side caching is safe.
 constexpr int kListTtlMs = 3600 * 1000;
 
@@ -19,6 +24,15 @@ json supportedVersions() {
   json versions = json::array({kModernVersion});
   for (auto version : kLegacyVersions) versions.push_back(version);
   return versions;
+}
+
+void redactStrings(json& value) {
+  if (value.is_string()) {
+    auto clean = support::redactSecrets(value.get_ref<const std::string&>());
+    if (clean != value.get_ref<const std::string&>()) value = clean;
+  } else if (value.is_structured()) {
+    for (auto& item : value) redactStrings(item);
+  }
 }
 
 const json& metaOf(const json& params) {
@@ -136,7 +150,7 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
   } else if (method == "prompts/get") {
     handlePromptsGet(request.params, reply, era);
   } else if (method == "logging/setLevel") {
-    auto level = request.params.is_object() ? request.params.value("level", std::string()) : std::string();
+    auto level = support::textAt(request.params, "level");
     if (logLevelRank(level) < 0) {
       reply.error(kInvalidParams, "Invalid params: 'level' must be one of debug, info, notice, warning, error, "
                                   "critical, alert, emergency");
@@ -153,7 +167,7 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
 }
 
 void Server::handleInitialize(const json& params, jsonrpc::Reply& reply) {
-  std::string requested = params.is_object() ? params.value("protocolVersion", std::string()) : std::string();
+  std::string requested = support::textAt(params, "protocolVersion");
   std::string answer(kLegacyVersions.front());
   for (auto version : kLegacyVersions) {
     if (version == requested) answer = requested;
@@ -214,6 +228,11 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
                         json{{"level", level}, {"logger", identity_.name}, {"data", message}});
   };
 
+  if (tasks_.running() >= kMaxRunningCalls) {
+    reply.error(kInternalError, "Server busy: " + std::to_string(kMaxRunningCalls) +
+                                    " tool calls are running; try again when some have finished");
+    return;
+  }
   // std::function needs a copyable target; the reply itself stays single-owner.
   auto shared = std::make_shared<jsonrpc::Reply>(std::move(reply));
   tasks_.spawn([tool, arguments = std::move(arguments), stop = request.stop, reply = std::move(shared), era,
@@ -235,7 +254,9 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
                       *mismatch);
       }
     }
-    auto text = result.text.empty() ? result.structured.dump(2) : result.text;
+    // Last line of defence for the token: whatever a backend echoed never reaches the client.
+    redactStrings(result.structured);
+    auto text = support::redactSecrets(result.text.empty() ? result.structured.dump(2) : result.text);
     json answer{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
                 {"structuredContent", std::move(result.structured)},
                 {"isError", result.isError}};
@@ -265,7 +286,7 @@ json Server::promptListing() const {
 }
 
 void Server::handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era) {
-  auto name = params.is_object() ? params.value("name", std::string()) : std::string();
+  auto name = support::textAt(params, "name");
   for (const auto& prompt : prompts_) {
     if (prompt.name != name) continue;
     json message{{"role", "user"}, {"content", {{"type", "text"}, {"text", prompt.text}}}};

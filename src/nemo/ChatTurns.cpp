@@ -20,9 +20,7 @@ std::string newTurnId() {
 std::optional<Draft> readDraft(NemoClient& client, const std::string& sessionId, const CallControl& control) {
   auto state = client.state(sessionId, control);
   if (!state.ok()) return std::nullopt;
-  const auto& data = state.data;
-  const auto& inner = data.contains("state") && data["state"].is_object() ? data["state"] : data;
-  return Draft::fromJson(inner.value("draft", nlohmann::json()));
+  return Draft::fromJson(draftOf(state.data));
 }
 
 }  // namespace
@@ -68,6 +66,13 @@ void ChatTurn::finish(std::function<void(TurnSnapshot&)> fill) {
   changed_.notify_all();
 }
 
+std::string ChatTurn::takeUnshown(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  std::string rest = text.rfind(shown_, 0) == 0 ? text.substr(shown_.size()) : text;
+  shown_ = text;
+  return rest;
+}
+
 TurnSnapshot ChatTurn::snapshot() const {
   std::lock_guard lock(mutex_);
   return state_;
@@ -77,10 +82,12 @@ TurnSnapshot ChatTurn::wait(std::chrono::steady_clock::time_point deadline, cons
                             const std::function<void(const TurnActivity&)>& onActivity,
                             std::chrono::milliseconds heartbeatEvery) {
   // A stop of the waiting call wakes the wait at once.
-  std::stop_callback wake(stop, [this] { changed_.notify_all(); });
+  std::stop_callback wake(stop, [this] {
+    { std::lock_guard lock(mutex_); }  // a waiter between its check and its wait must not miss this
+    changed_.notify_all();
+  });
   std::unique_lock lock(mutex_);
-  // Each waiter starts at the end of what earlier waiters already relayed... but the text
-  // since the start is in the result anyway, so new waiters only relay what comes next.
+  // A waiter relays only what happens from now on: what came before is in its result's text.
   std::size_t cursor = activities_.size();
   auto lastSignal = std::chrono::steady_clock::now();
   for (;;) {
@@ -126,7 +133,20 @@ std::shared_ptr<ChatTurn> ChatTurns::start(const std::string& sessionId, const s
     forgetOldTurns();
     turns_[turn->id()] = turn;
   }
-  threads_.spawn([this, turn, message] { run(turn, message); });
+  auto failTurn = [this, turn](const std::string& why) {
+    turn->finish([&](TurnSnapshot& state) {
+      state.error = makeApiError(code::kLocal, 0, why, client_->errorContext());
+    });
+  };
+  bool started = threads_.spawn([this, turn, message, failTurn] {
+    try {
+      run(turn, message);
+    } catch (const std::exception& e) {
+      spdlog::error("chat turn {} failed: {}", turn->id(), e.what());
+      failTurn(std::string("The chat turn failed inside the server (") + e.what() + "). Call state to see the timeline.");
+    }
+  });
+  if (!started) failTurn("The server could not start the chat turn (out of threads). Please try again.");
   return turn;
 }
 
@@ -185,13 +205,14 @@ void ChatTurns::run(const std::shared_ptr<ChatTurn>& turn, const std::string& me
   bool cancelled = control.stop.stop_requested();
   bool cut = !cancelled && outcome.transport.ok() == false && outcome.transport.failure != http::Failure::None &&
              outcome.transport.failure != http::Failure::Cancelled;
-  if (parser.endedMidEvent() && !cancelled) cut = true;
+  // An event over the parser's bound ends the read early: the text is incomplete, like a cut.
+  if ((parser.endedMidEvent() || parser.failed()) && !cancelled) cut = true;
 
   std::vector<std::string> changes;
-  if (!outcome.error && !cancelled && !transcript.hasText()) {
-    if (auto after = readDraft(*client_, turn->sessionId(), control)) {
-      changes = diffDrafts(before.value_or(Draft()), *after);
-    }
+  if (!outcome.error && !cut && !cancelled && !transcript.hasText() && before) {
+    // Only a diff of two real reads says what changed; without the "before", every track would
+    // read as "added".
+    if (auto after = readDraft(*client_, turn->sessionId(), control)) changes = diffDrafts(*before, *after);
   }
   turn->finish([&](TurnSnapshot& state) {
     state.text = transcript.text();

@@ -46,8 +46,9 @@ bool isExpired(const std::string& isoTime) {
 Credentials::Credentials(std::filesystem::path file) : file_(std::move(file)) {}
 
 void Credentials::load() {
-  if (loaded_) return;
-  loaded_ = true;
+  // Re-read every time: another server process (a second client) may have written since. The
+  // file is tiny and read only when a token is needed.
+  data_ = nlohmann::json::object();
   auto text = support::readWholeFile(file_);
   if (!text) return;
   auto parsed = nlohmann::json::parse(*text, nullptr, false);
@@ -66,18 +67,20 @@ void Credentials::load() {
 }
 
 std::optional<std::string> Credentials::save() {
-  return support::writeFileAtomically(file_, data_.dump(2) + "\n", 0600);
+  return support::writeFileAtomically(file_, data_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                                      0600);
 }
 
 std::optional<CachedToken> Credentials::cachedToken(const std::string& origin) {
   std::lock_guard lock(mutex_);
   load();
-  const auto& tokens = data_.value("tokens", nlohmann::json::object());
-  if (!tokens.is_object() || !tokens.contains(origin)) return std::nullopt;
-  const auto& entry = tokens[origin];
+  if (!data_.contains("tokens") || !data_["tokens"].is_object() || !data_["tokens"].contains(origin)) return std::nullopt;
+  const auto& entry = data_["tokens"][origin];
   if (!entry.is_object() || !entry.contains("token") || !entry["token"].is_string()) return std::nullopt;
-  CachedToken token{entry["token"].get<std::string>(), entry.value("user_id", std::string()),
-                    entry.value("expires_at", std::string())};
+  auto text = [&](const char* key) {
+    return entry.contains(key) && entry[key].is_string() ? entry[key].get<std::string>() : std::string();
+  };
+  CachedToken token{entry["token"].get<std::string>(), text("user_id"), text("expires_at")};
   if (token.token.empty() || isExpired(token.expiresAt)) return std::nullopt;
   return token;
 }

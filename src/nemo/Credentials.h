@@ -36,12 +36,14 @@ class Credentials {
   // A new client id, saved (after the backend said the old one was missing or bad).
   std::string renewClientId();
 
+  // Held while a token is being requested, across processes.
+  std::filesystem::path lockFile() const { return file_.parent_path() / "credentials.lock"; }
+
  private:
   void load();  // caller holds mutex_
   std::optional<std::string> save();  // caller holds mutex_
   std::filesystem::path file_;
   std::mutex mutex_;
-  bool loaded_ = false;
   nlohmann::json data_ = nlohmann::json::object();
 };
 

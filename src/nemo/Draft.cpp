@@ -467,4 +467,18 @@ std::vector<std::string> diffDrafts(const Draft& before, const Draft& after) {
   return changes;
 }
 
+const nlohmann::json& stateObjectOf(const nlohmann::json& data) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!data.is_object()) return kEmpty;
+  auto state = data.find("state");
+  if (state != data.end() && state->is_object()) return *state;
+  return data;
+}
+
+nlohmann::json draftOf(const nlohmann::json& data) {
+  const auto& state = stateObjectOf(data);
+  auto draft = state.find("draft");
+  return draft == state.end() ? nlohmann::json() : *draft;
+}
+
 }  // namespace nemo::api

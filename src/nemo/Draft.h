@@ -71,6 +71,12 @@ class Draft {
   bool hasTrackList_ = false;
 };
 
+// The state object of a /api/state answer's data (`data.state`, or `data` itself when it holds
+// the fields directly); an empty object when the answer has neither shape.
+const nlohmann::json& stateObjectOf(const nlohmann::json& data);
+// The draft of such an answer (null when there is none).
+nlohmann::json draftOf(const nlohmann::json& data);
+
 // What changed between two drafts, as sentences for a person ("Added a text track: \"Urban
 // Dreams\" (0-3s)", "BGM volume 35% → 50%"); empty when nothing did. Tracks are matched by
 // type and name first, then by position, so an inserted track does not read as a change of all.

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "support/Files.h"
+#include "support/JsonAccess.h"
 #include "support/Secrets.h"
 
 namespace nemo::api {
@@ -18,18 +20,6 @@ json parseBody(const std::string& body) {
   if (body.empty()) return json();
   auto parsed = json::parse(body, nullptr, false);
   return parsed.is_discarded() ? json() : parsed;
-}
-
-int intOf(const json& value) {
-  if (value.is_number_integer()) return value.get<int>();
-  if (value.is_string()) {
-    try {
-      return std::stoi(value.get<std::string>());
-    } catch (...) {
-      return 0;
-    }
-  }
-  return 0;
 }
 
 std::string messageOf(const json& body) {
@@ -113,19 +103,23 @@ std::optional<ApiError> NemoClient::ensureToken(const CallControl& control) {
     if (userId_.empty()) userId_ = cached->userId;
     return std::nullopt;
   }
-  return fetchAnonymousToken(control);
+  return fetchAnonymousToken(control, {});
 }
 
-std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& control) {
+std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& control, const std::string& rejected) {
   std::lock_guard fetching(fetchMutex_);
-  // Another call may have fetched one while we waited for the lock.
-  if (auto cached = credentials_->cachedToken(origin_)) {
+  {
     std::lock_guard lock(mutex_);
-    if (cached->token != token_) {
-      token_ = cached->token;
-      tokenSource_ = TokenSource::Cache;
-      return std::nullopt;
-    }
+    if (!token_.empty() && token_ != rejected) return std::nullopt;  // another call got one meanwhile
+  }
+  support::FileLock otherProcesses(credentials_->lockFile());
+  // Another process may have got one while we waited: the cache is read from disk.
+  if (auto cached = credentials_->cachedToken(origin_); cached && cached->token != rejected) {
+    std::lock_guard lock(mutex_);
+    token_ = cached->token;
+    tokenSource_ = TokenSource::Cache;
+    if (userId_.empty()) userId_ = cached->userId;
+    return std::nullopt;
   }
   bool renewedClientId = false;
   bool waitedForRateLimit = false;
@@ -199,7 +193,7 @@ std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const js
   auto status = static_cast<int>(result.response.status);
   int errorCode = 0;
   if (body.is_object()) {
-    if (body.contains("code")) errorCode = intOf(body["code"]);
+    errorCode = support::intAt(body, "code");
     if (envelope == Envelope::Success && body.contains("success") && body["success"] == false && errorCode == 0) {
       errorCode = status >= 400 ? status : code::kServerError;
     }
@@ -218,6 +212,27 @@ std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const js
   }
   if (errorCode == 0) return std::nullopt;
   return makeApiError(errorCode, status, messageOf(body), errorContext());
+}
+
+bool NemoClient::retryAfter(const ApiError& error, const std::string& token, bool& refreshed, bool& waited,
+                            const CallControl& control, std::optional<ApiError>& failure) {
+  if (error.code == code::kTokenInvalid && !refreshed && tokenSource() != TokenSource::Environment) {
+    refreshed = true;
+    spdlog::info("token rejected (1001); getting a new one");
+    credentials_->dropToken(origin_, token);
+    {
+      std::lock_guard lock(mutex_);
+      if (token_ == token) token_.clear();
+    }
+    failure = fetchAnonymousToken(control, token);
+    return !failure;
+  }
+  if (error.code == code::kRateLimited && !waited) {
+    waited = true;
+    if (waitForRateLimit(control)) return true;
+    failure = makeApiError(code::kCancelled, 0, {}, errorContext());
+  }
+  return false;
 }
 
 ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
@@ -253,27 +268,13 @@ ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
     }
     auto body = parseBody(result.response.body);
     auto error = errorIn(result, body, call.envelope);
-    if (error && error->code == code::kTokenInvalid && !refreshedToken && tokenSource() != TokenSource::Environment) {
-      refreshedToken = true;
-      spdlog::info("token rejected (1001); getting a new one");
-      credentials_->dropToken(origin_, token);
-      {
-        std::lock_guard lock(mutex_);
-        if (token_ == token) token_.clear();
-      }
-      if (auto fetchError = fetchAnonymousToken(control)) {
-        outcome.error = fetchError;
+    if (error) {
+      std::optional<ApiError> failure;
+      if (retryAfter(*error, token, refreshedToken, waitedForRateLimit, control, failure)) continue;
+      if (failure) {
+        outcome.error = failure;
         return outcome;
       }
-      continue;
-    }
-    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
-      waitedForRateLimit = true;
-      if (!waitForRateLimit(control)) {
-        outcome.error = makeApiError(code::kCancelled, 0, {}, errorContext());
-        return outcome;
-      }
-      continue;
     }
     outcome.raw = body;
     outcome.rawBody = std::move(result.response.body);
@@ -326,41 +327,29 @@ NemoClient::StreamOutcome NemoClient::stream(const std::string& path, const json
       return onChunk(pending);
     };
     outcome.transport = http_->send(request);
-    if (isStream) {
-      if (!outcome.transport.ok()) outcome.error = transportError(outcome.transport, errorContext());
-      return outcome;
-    }
     if (!outcome.transport.ok()) {
       outcome.error = transportError(outcome.transport, errorContext());
       return outcome;
     }
-    auto answer = parseBody(head);
+    auto status = outcome.transport.response.status;
+    bool success = status >= 200 && status < 300;
+    if (isStream && success) return outcome;
+    // An error page that did not start with '{' (a proxy's HTML 502, a plain-text 429) is still
+    // an error: the status decides, not the first byte.
+    auto answer = isStream ? json() : parseBody(head);
     auto error = errorIn(outcome.transport, answer, Envelope::Code);
-    if (!error && outcome.transport.response.status >= 200 && outcome.transport.response.status < 300) {
+    if (!error && success) {
       // A JSON answer that is not an error: hand it over as one chunk of data.
       if (!head.empty()) onChunk("data: " + head + "\n\n");
       return outcome;
     }
-    if (error && error->code == code::kTokenInvalid && !refreshedToken && tokenSource() != TokenSource::Environment) {
-      refreshedToken = true;
-      credentials_->dropToken(origin_, token);
-      {
-        std::lock_guard lock(mutex_);
-        if (token_ == token) token_.clear();
-      }
-      if (auto fetchError = fetchAnonymousToken(control)) {
-        outcome.error = fetchError;
+    if (error) {
+      std::optional<ApiError> failure;
+      if (retryAfter(*error, token, refreshedToken, waitedForRateLimit, control, failure)) continue;
+      if (failure) {
+        outcome.error = failure;
         return outcome;
       }
-      continue;
-    }
-    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
-      waitedForRateLimit = true;
-      if (!waitForRateLimit(control)) {
-        outcome.error = makeApiError(code::kCancelled, 0, {}, errorContext());
-        return outcome;
-      }
-      continue;
     }
     outcome.error = error ? error : makeApiError(code::kServerError, static_cast<int>(outcome.transport.response.status),
                                                  {}, errorContext());

@@ -108,7 +108,13 @@ class NemoClient {
 
  private:
   std::vector<std::pair<std::string, std::string>> headers(const std::string& token) const;
-  std::optional<ApiError> fetchAnonymousToken(const CallControl& control);
+  // Gets a new anonymous token unless another call or process already replaced `rejected`
+  // (empty when there was none): the backend allows one token per client id a week.
+  std::optional<ApiError> fetchAnonymousToken(const CallControl& control, const std::string& rejected);
+  // The 1001 and 429 rules, shared by call() and stream(): true when the request should be
+  // sent again (a new token is in place, or the rate-limit wait is over).
+  bool retryAfter(const ApiError& error, const std::string& token, bool& refreshed, bool& waited,
+                  const CallControl& control, std::optional<ApiError>& failure);
   // The error in an answer, or nullopt when it is a success.
   std::optional<ApiError> errorIn(const http::Result& result, const json& body, Envelope envelope) const;
   bool waitForRateLimit(const CallControl& control);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <random>
 #include <thread>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -93,7 +94,20 @@ bool placeWithoutOverwrite(const std::filesystem::path& temp, const std::filesys
       placed = candidate.string();
       return true;
     }
-    if (errno != EEXIST) return false;
+    if (errno == EEXIST) continue;
+    // No hard links here (FAT, some network mounts): claim the name exclusively, then move onto it.
+    int claim = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (claim < 0) {
+      if (errno == EEXIST) continue;
+      return false;
+    }
+    ::close(claim);
+    if (::rename(temp.c_str(), candidate.c_str()) != 0) {
+      ::unlink(candidate.c_str());
+      return false;
+    }
+    placed = candidate.string();
+    return true;
   }
   return false;
 }
@@ -166,6 +180,7 @@ Renders::Renders(std::shared_ptr<NemoClient> client, std::shared_ptr<http::HttpC
 
 Renders::~Renders() {
   stopAll_.request_stop();
+  { std::lock_guard lock(mutex_); }  // a waiter between its check and its wait must not miss this
   changed_.notify_all();
   pollers_.waitAll(std::chrono::seconds(5));
 }
@@ -186,21 +201,41 @@ void Renders::load() {
 void Renders::save() {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [id, job] : jobs_) list.push_back(job.toJson());
-  if (auto error = support::writeFileAtomically(stateFile_, nlohmann::json{{"renders", list}}.dump(2) + "\n", 0600)) {
+  auto text = nlohmann::json{{"renders", list}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (auto error = support::writeFileAtomically(stateFile_, text, 0600)) {
     spdlog::warn("could not save the render jobs: {}", *error);
   }
 }
 
-void Renders::update(const RenderJob& job) {
+void Renders::add(const RenderJob& job) {
   {
     std::lock_guard lock(mutex_);
     load();
-    auto updated = job;
-    updated.updatedAt = isoTimeNow();
-    jobs_[job.renderId] = updated;
+    jobs_[job.renderId] = job;
+    jobs_[job.renderId].updatedAt = isoTimeNow();
     save();
   }
   changed_.notify_all();
+}
+
+std::optional<RenderJob> Renders::mutate(const std::string& renderId, const std::function<void(RenderJob&)>& change) {
+  std::optional<RenderJob> result;
+  {
+    std::lock_guard lock(mutex_);
+    load();
+    auto found = jobs_.find(renderId);
+    if (found == jobs_.end()) return std::nullopt;
+    // A finished job (completed, failed, cancelled) stays as it is: a poll that was under way
+    // when the user cancelled must not bring the job back to life.
+    if (!found->second.finished()) {
+      change(found->second);
+      found->second.updatedAt = isoTimeNow();
+      save();
+    }
+    result = found->second;
+  }
+  changed_.notify_all();
+  return result;
 }
 
 std::optional<RenderJob> Renders::find(const std::string& renderId) {
@@ -229,9 +264,7 @@ Renders::Started Renders::start(const std::string& sessionId, const Destination&
     started.error = state.error;
     return started;
   }
-  const auto& data = state.data;
-  const auto& inner = data.contains("state") && data["state"].is_object() ? data["state"] : data;
-  auto draft = Draft::fromJson(inner.value("draft", nlohmann::json()));
+  auto draft = Draft::fromJson(draftOf(state.data));
   if (!draft.isExportable()) {
     started.notExportable = draft.notExportableReason();
     return started;
@@ -264,7 +297,7 @@ Renders::Started Renders::start(const std::string& sessionId, const Destination&
       auto report = readStatus(result.raw);
       job.backendStatus = report.word;
       job.status = normalizeRenderStatus(report.word) == "completed" ? "rendering" : "pending";
-      update(job);
+      add(job);
       std::lock_guard lock(mutex_);
       startPoller(job.renderId);
       started.job = job;
@@ -276,6 +309,9 @@ Renders::Started Renders::start(const std::string& sessionId, const Destination&
                      said.find("already exists") != std::string::npos;
     if (!duplicate) {
       started.error = result.error;
+      if (result.error->code == code::kServerError && !result.error->backendMessage.empty()) {
+        started.error->message = "NemoVideo could not start the render: " + result.error->backendMessage;
+      }
       return started;
     }
     spdlog::info("render id {} already taken; trying a new one", job.renderId);
@@ -297,19 +333,25 @@ std::optional<RenderJob> Renders::resume(const std::string& renderId) {
 void Renders::startPoller(const std::string& renderId) {
   if (polling_[renderId]) return;
   polling_[renderId] = true;
-  pollers_.spawn([this, renderId] {
-    poll(renderId, stopAll_.get_token());
+  bool started = pollers_.spawn([this, renderId] {
+    try {
+      poll(renderId, stopAll_.get_token());
+    } catch (const std::exception& e) {
+      spdlog::error("render {}: polling stopped: {}", renderId, e.what());
+    }
     {
       std::lock_guard lock(mutex_);
       polling_[renderId] = false;
     }
     changed_.notify_all();
   });
+  if (!started) polling_[renderId] = false;
 }
 
 void Renders::poll(const std::string& renderId, std::stop_token stop) {
   auto interval = options_.firstPoll;
   int failures = 0;
+  int downloadFailures = 0;
   CallControl control{stop, {}};
   for (;;) {
     auto job = find(renderId);
@@ -324,53 +366,63 @@ void Renders::poll(const std::string& renderId, std::stop_token stop) {
         spdlog::warn("render {}: status check failed: {}", renderId, result.error->message);
         if (result.error->code == code::kPlanBlocksExport || result.error->httpStatus == 404 ||
             result.error->code == code::kSessionNotFound) {
-          job->status = "failed";
-          job->error = result.error->message;
-          update(*job);
+          mutate(renderId, [&](RenderJob& j) {
+            j.status = "failed";
+            j.error = result.error->message;
+          });
           return;
         }
         if (++failures >= options_.maxPollFailures) {
-          job->error = "NemoVideo did not answer the status checks; call export with this render_id to try again.";
-          update(*job);
+          mutate(renderId, [](RenderJob& j) {
+            j.error = "NemoVideo did not answer the status checks; call export with this render_id to try again.";
+          });
           return;
         }
       } else {
         failures = 0;
         auto report = readStatus(result.raw);
         auto status = normalizeRenderStatus(report.word);
-        job->backendStatus = report.word;
-        if (report.progress) job->progress = std::clamp(*report.progress, 0.0, 100.0);
-        if (!report.outputUrl.empty()) job->outputUrl = report.outputUrl;
-        if (report.duration) job->durationSeconds = *report.duration;
-        if (status == "failed") {
-          job->status = "failed";
-          job->error = report.reason.empty() ? std::string("NemoVideo reported the render as failed, without a reason.")
-                                             : "NemoVideo could not render the video: " + report.reason;
-          update(*job);
-          return;
-        }
-        if (status == "cancelled") {
-          job->status = "cancelled";
-          update(*job);
-          return;
-        }
-        job->status = status == "completed" ? "downloading" : status;
-        update(*job);
+        job = mutate(renderId, [&](RenderJob& j) {
+          j.backendStatus = report.word;
+          if (report.progress) j.progress = std::clamp(*report.progress, 0.0, 100.0);
+          if (!report.outputUrl.empty()) j.outputUrl = report.outputUrl;
+          if (report.duration) j.durationSeconds = *report.duration;
+          if (status == "failed") {
+            j.error = report.reason.empty() ? std::string("NemoVideo reported the render as failed, without a reason.")
+                                            : "NemoVideo could not render the video: " + report.reason;
+          }
+          j.status = status == "completed" ? "downloading" : status;
+        });
+        if (!job || job->finished()) return;
       }
     }
     if (job->status == "downloading") {
-      if (download(*job, stop)) return;
+      switch (download(*job, stop)) {
+        case Download::Done:
+          return;
+        case Download::Failed:
+          return;
+        case Download::Retry:
+          if (++downloadFailures >= 3) {
+            mutate(renderId, [](RenderJob& j) {
+              j.status = "failed";
+              j.error = "The video was rendered but could not be downloaded (" + j.error + ").";
+            });
+            return;
+          }
+          break;
+      }
       if (stop.stop_requested()) return;
     }
-    // Renders take 30-90 s: ask often at first, then back off.
+    // Renders take 30-90 s: ask often at first, then back off. A cancel wakes this at once.
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, interval, [&] { return stop.stop_requested(); });
+    changed_.wait_for(lock, interval, [&] { return stop.stop_requested() || jobs_[renderId].finished(); });
     if (stop.stop_requested()) return;
     interval = std::min(options_.maxPoll, std::chrono::milliseconds(interval.count() * 3 / 2));
   }
 }
 
-bool Renders::download(RenderJob& job, const std::stop_token& stop) {
+Renders::Download Renders::download(RenderJob job, const std::stop_token& stop) {
   std::error_code ec;
   std::filesystem::path dir = job.outputPath.empty() ? job.outputDir : std::filesystem::path(job.outputPath).parent_path();
   std::string stem = job.outputPath.empty() ? job.fileStem : safeFileStem(std::filesystem::path(job.outputPath).stem().string());
@@ -404,39 +456,49 @@ bool Renders::download(RenderJob& job, const std::stop_token& stop) {
     fetched = result.ok() && looksLikeMp4(temp);
     if (!fetched) {
       std::filesystem::remove(temp, ec);
-      job.error = result.ok() ? "the downloaded file is not an MP4" : result.error->message;
-      spdlog::warn("render {}: download failed: {}", job.renderId, job.error);
-      update(job);
-      return false;
+      auto why = result.ok() ? std::string("the downloaded file is not an MP4") : result.error->message;
+      spdlog::warn("render {}: download failed: {}", job.renderId, why);
+      bool planBlocks = !result.ok() && result.error->code == code::kPlanBlocksExport;
+      mutate(job.renderId, [&](RenderJob& j) {
+        j.error = why;
+        if (planBlocks) j.status = "failed";  // waiting will not change the plan
+      });
+      return planBlocks ? Download::Failed : Download::Retry;
     }
   }
   if (!fetched) {
     std::filesystem::remove(temp, ec);
-    return false;
+    return Download::Retry;
   }
   std::string placed;
   if (!placeWithoutOverwrite(temp, dir, stem, placed)) {
     std::filesystem::remove(temp, ec);
-    job.status = "failed";
-    job.error = "could not save the video in " + dir.string();
-    update(job);
-    return true;
+    mutate(job.renderId, [&](RenderJob& j) {
+      j.status = "failed";
+      j.error = "could not save the video in " + dir.string();
+    });
+    return Download::Failed;
   }
-  job.path = placed;
-  job.size = std::filesystem::file_size(placed, ec);
-  job.progress = 100;
-  job.status = "completed";
-  job.error.clear();
-  update(job);
+  auto size = std::filesystem::file_size(placed, ec);
+  mutate(job.renderId, [&](RenderJob& j) {
+    j.path = placed;
+    j.size = size;
+    j.progress = 100;
+    j.status = "completed";
+    j.error.clear();
+  });
   spdlog::info("render {} saved to {}", job.renderId, placed);
-  return true;
+  return Download::Done;
 }
 
 std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono::steady_clock::time_point deadline,
                                        const std::stop_token& stop,
                                        const std::function<void(const std::string&, std::optional<double>)>& onProgress,
                                        std::chrono::milliseconds heartbeatEvery) {
-  std::stop_callback wake(stop, [this] { changed_.notify_all(); });
+  std::stop_callback wake(stop, [this] {
+    { std::lock_guard lock(mutex_); }
+    changed_.notify_all();
+  });
   std::unique_lock lock(mutex_);
   load();
   std::string lastSaid;
@@ -474,10 +536,7 @@ std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallC
   call.body = nlohmann::json::object();
   auto result = client_->call(call, control);
   if (!result.ok() && !job->finished()) return result.error;
-  if (!job->finished()) {
-    job->status = "cancelled";
-    update(*job);
-  }
+  mutate(renderId, [](RenderJob& j) { j.status = "cancelled"; });
   return std::nullopt;
 }
 

@@ -89,15 +89,19 @@ class Renders {
   std::optional<ApiError> cancel(const std::string& renderId, const CallControl& control);
 
   std::vector<RenderJob> forSession(const std::string& sessionId);
+  // The saved job, as it is (no poller started).
+  std::optional<RenderJob> find(const std::string& renderId);
 
  private:
   void load();                     // caller holds mutex_
   void save();                     // caller holds mutex_
-  void update(const RenderJob& job);
-  std::optional<RenderJob> find(const std::string& renderId);
+  void add(const RenderJob& job);
+  // Applies `change` to the saved job under the lock and saves; the job as it is afterwards.
+  std::optional<RenderJob> mutate(const std::string& renderId, const std::function<void(RenderJob&)>& change);
   void startPoller(const std::string& renderId);  // caller holds mutex_
   void poll(const std::string& renderId, std::stop_token stop);
-  bool download(RenderJob& job, const std::stop_token& stop);
+  enum class Download { Done, Retry, Failed };
+  Download download(RenderJob job, const std::stop_token& stop);
 
   std::shared_ptr<NemoClient> client_;
   std::shared_ptr<http::HttpClient> http_;

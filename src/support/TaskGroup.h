@@ -1,5 +1,6 @@
-// Threads for work that may block (tool calls): each task gets its own thread, finished ones
-// are reaped, and shutdown waits for all of them with a deadline instead of detaching.
+// Threads for work that may block (tool calls, streams, polls): each task gets its own thread,
+// finished ones are reaped, waitAll() waits with a deadline, and the destructor joins (never
+// detaches): owners stop their tasks before they destroy the group.
 #pragma once
 
 #include <chrono>
@@ -14,7 +15,9 @@ namespace nemo::support {
 class TaskGroup {
  public:
   ~TaskGroup();
-  void spawn(std::function<void()> task);
+  // Runs the task on a new thread; false when no thread could be started (nothing runs then).
+  // An exception escaping the task is logged, never fatal.
+  bool spawn(std::function<void()> task);
   // Waits until no task runs or the timeout passes; true when all finished (and were joined).
   bool waitAll(std::chrono::milliseconds timeout);
   std::size_t running() const;

@@ -79,6 +79,7 @@ Attachments readAttachments(const nlohmann::json& paths) {
   for (const auto& entry : paths) {
     auto path = entry.get<std::string>();
     if (path.rfind("~/", 0) == 0) path = (support::homeDirectory() / path.substr(2)).string();
+    path = std::filesystem::absolute(path).string();  // "-x.pdf" must not reach pdftotext as an option
     auto budget = std::min(kMaxDocumentBytes, kMaxAttachmentBytes - std::min(used, kMaxAttachmentBytes));
     auto doc = support::extractDocumentText(path, budget);
     if (!doc.error.empty()) {
@@ -175,8 +176,11 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     structured["turn_id"] = turn->id();
     structured["session_id"] = turn->sessionId();
     structured["tools_used"] = snapshot.tools;
-    auto translated = api::translateGuiText(snapshot.text);
+    // A continued wait returns only what the earlier results have not shown.
+    auto unshown = turn->takeUnshown(snapshot.text);
+    auto translated = api::translateGuiText(unshown);
     structured["reply"] = translated.text;
+    if (unshown.size() != snapshot.text.size()) structured["full_reply"] = api::translateGuiText(snapshot.text).text;
     if (translated.changed) structured["suggested_tools"] = translated.tools;
 
     if (!snapshot.done) {
@@ -212,7 +216,12 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     }
 
     structured["status"] = "completed";
-    if (!translated.text.empty()) return mcp::ToolResult::success(preface + translated.text, structured);
+    if (!snapshot.text.empty()) {
+      return mcp::ToolResult::success(
+          preface + (translated.text.empty() ? std::string("The turn is complete; nothing was added since the last result.")
+                                             : translated.text),
+          structured);
+    }
     structured["changes"] = snapshot.changes;
     if (!snapshot.changes.empty()) {
       return mcp::ToolResult::success(preface + "Done. The editor changed the timeline:" + joinLines(snapshot.changes),

@@ -1,5 +1,6 @@
 // The `create_session` tool: a new NemoVideo editing session (a project with its own
 // timeline), remembered as the current one so later calls may leave the id out.
+#include "nemo/Language.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {
@@ -9,14 +10,15 @@ void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& serv
     auto taskName = arguments.value("task_name", std::string("project"));
     auto created = createSession(services, context, taskName, arguments.value("language", std::string()));
     if (created.error) return errorResult(*created.error);
-    auto record = services.sessions->find(created.sessionId).value_or(api::SessionRecord{});
+    auto language = arguments.value("language", std::string());
+    if (language.empty()) language = api::languageFromEnvironment();
     return mcp::ToolResult::success(
         "Session ready (" + created.sessionId + "). It is now the current session: chat, upload, state and export "
         "use it when no session_id is given.",
         {{"session_id", created.sessionId},
-         {"task_id", record.taskId},
+         {"task_id", created.taskId},
          {"task_name", taskName},
-         {"language", record.language}});
+         {"language", language}});
   });
   if (error) throw std::logic_error(*error);
 }

@@ -1,21 +1,9 @@
 // The `credits` tool: the account's NemoVideo credit balance (available, frozen, total).
+#include "support/JsonAccess.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {
 namespace {
-
-double numberOf(const nlohmann::json& data, const char* key) {
-  if (!data.contains(key)) return 0;
-  const auto& value = data[key];
-  if (value.is_number()) return value.get<double>();
-  if (value.is_string()) {
-    try {
-      return std::stod(value.get<std::string>());
-    } catch (...) {
-    }
-  }
-  return 0;
-}
 
 std::string format(double value) {
   auto text = std::to_string(value);
@@ -31,9 +19,9 @@ void registerCreditsTool(mcp::ToolRegistry& registry, const Services& services) 
     context.progress("Checking the NemoVideo credit balance...");
     auto result = services.client->credits(callControl(context));
     if (!result.ok()) return errorResult(*result.error);
-    double available = numberOf(result.data, "available");
-    double frozen = numberOf(result.data, "frozen");
-    double total = result.data.contains("total") ? numberOf(result.data, "total") : available + frozen;
+    double available = support::numberAt(result.data, "available").value_or(0);
+    double frozen = support::numberAt(result.data, "frozen").value_or(0);
+    double total = support::numberAt(result.data, "total").value_or(available + frozen);
     auto text = "Credits: " + format(available) + " available" +
                 (frozen > 0 ? ", " + format(frozen) + " reserved for running jobs" : std::string()) + " (" +
                 format(total) + " in total).";

@@ -62,9 +62,9 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
 
     if (arguments.value("cancel", false)) {
       if (renderId.empty()) return localFailure("Give the render_id of the render to cancel.");
-      if (!renders.resume(renderId)) return localFailure("Unknown render_id " + renderId + ".");
+      if (!renders.find(renderId)) return localFailure("Unknown render_id " + renderId + ".");
       if (auto cancelError = renders.cancel(renderId, control)) return errorResult(*cancelError);
-      return answer(*renders.resume(renderId));
+      return answer(*renders.find(renderId));
     }
 
     if (renderId.empty()) {

@@ -46,9 +46,8 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
     context.progress("Reading the timeline...");
     auto result = services.client->state(sessionId, callControl(context));
     if (!result.ok()) return errorResult(*result.error);
-    const auto& data = result.data;
-    const auto& state = data.contains("state") && data["state"].is_object() ? data["state"] : data;
-    auto draft = api::Draft::fromJson(state.value("draft", nlohmann::json()));
+    const auto& state = api::stateObjectOf(result.data);
+    auto draft = api::Draft::fromJson(api::draftOf(result.data));
 
     nlohmann::json out{{"session_id", sessionId},
                        {"summary", draft.summary()},

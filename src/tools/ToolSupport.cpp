@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nemo/Language.h"
+#include "support/JsonAccess.h"
 
 namespace nemo::tools {
 
@@ -35,20 +36,18 @@ NewSession createSession(const Services& services, mcp::ToolContext& context, co
   if (language.empty()) language = api::languageFromEnvironment();
   context.progress("Creating a NemoVideo session...");
   auto result = services.client->createSession(taskName, language, callControl(context));
-  if (!result.ok()) return {{}, result.error};
-  const auto& id = result.data.value("session_id", nlohmann::json());
-  const auto& task = result.data.value("task_id", nlohmann::json());
-  auto sessionId = id.is_string() ? id.get<std::string>() : (id.is_null() ? std::string() : id.dump());
+  if (!result.ok()) return {{}, {}, result.error};
+  auto sessionId = support::textAt(result.data, "session_id");
   if (sessionId.empty()) {
-    return {{}, api::makeApiError(api::code::kServerError, 0, "the answer had no session_id",
+    return {{}, {}, api::makeApiError(api::code::kServerError, 0, "the answer had no session_id",
                                   services.client->errorContext())};
   }
-  auto taskId = task.is_string() ? task.get<std::string>() : (task.is_null() ? std::string() : task.dump());
+  auto taskId = support::textAt(result.data, "task_id");
   context.log("info", "Created NemoVideo session " + sessionId);
   if (auto saveError = services.sessions->add({sessionId, taskId, taskName, language, api::isoTimeNow()})) {
     spdlog::warn("could not remember the session: {}", *saveError);
   }
-  return {sessionId, std::nullopt};
+  return {sessionId, taskId, std::nullopt};
 }
 
 std::chrono::seconds waitSeconds(const nlohmann::json& arguments) {

@@ -28,6 +28,7 @@ std::string resolveSessionId(const nlohmann::json& arguments, const Services& se
 // A new session (default language, task "project"), recorded as current; its id, or the error.
 struct NewSession {
   std::string sessionId;
+  std::string taskId;
   std::optional<api::ApiError> error;
 };
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName = "project",

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "nemo/MediaCheck.h"
+#include "support/JsonAccess.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {
@@ -80,12 +81,18 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     nlohmann::json uploaded = nlohmann::json::array();
     nlohmann::json rejected = nlohmann::json::array();
     auto collect = [&](const api::ApiResult& result) {
-      const auto& data = result.data;
-      for (const auto& file : data.value("files", nlohmann::json::array())) {
-        if (file.is_object() && file.contains("code") && file["code"] != 0) rejected.push_back(file);
-        else uploaded.push_back(describeUploaded(file));
+      // Backend data: read defensively, a stray type must not lose the files already sent.
+      auto rejectedEntry = [](const nlohmann::json& file) {
+        if (!file.is_object()) return nlohmann::json{{"filename", file.is_string() ? file.get<std::string>() : file.dump()}, {"code", 0}};
+        return nlohmann::json{{"filename", support::textAt(file, "filename", support::textAt(file, "name", "(unnamed)"))},
+                              {"code", support::intAt(file, "code")},
+                              {"message", support::textAt(file, "message")}};
+      };
+      for (const auto& file : support::arrayAt(result.data, "files")) {
+        if (support::intAt(file, "code") != 0) rejected.push_back(rejectedEntry(file));
+        else if (file.is_object()) uploaded.push_back(describeUploaded(file));
       }
-      for (const auto& file : data.value("errors", nlohmann::json::array())) rejected.push_back(file);
+      for (const auto& file : support::arrayAt(result.data, "errors")) rejected.push_back(rejectedEntry(file));
     };
     auto control = callControl(context);
     auto path = "/api/upload-video/nemo_agent/me/" + sessionId;
@@ -149,18 +156,17 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     auto errorContext = services.client->errorContext();
     std::string text = preface + "Uploaded " + std::to_string(uploaded.size()) + " item(s) to session " + sessionId + ".";
     for (const auto& item : uploaded) {
-      text += "\n- " + item.value("name", std::string("(unnamed)"));
-      if (item.contains("type")) text += " (" + item["type"].get<std::string>() + ")";
+      text += "\n- " + support::textAt(item, "name", "(unnamed)");
+      if (auto type = support::textAt(item, "type"); !type.empty()) text += " (" + type + ")";
     }
     for (auto& item : rejected) {
-      int code = item.value("code", 0);
-      auto explained = api::makeApiError(code, 0, item.value("message", std::string()), errorContext);
+      auto explained = api::makeApiError(support::intAt(item, "code"), 0, support::textAt(item, "message"), errorContext);
       item["message"] = explained.message;
-      text += "\n- Not accepted: " + item.value("filename", std::string("(unnamed)")) + ": " + explained.message;
+      text += "\n- Not accepted: " + support::textAt(item, "filename", "(unnamed)") + ": " + explained.message;
     }
     nlohmann::json structured{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected}};
     if (uploaded.empty()) {
-      structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : rejected[0].value("code", 0)},
+      structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : support::intAt(rejected[0], "code")},
                              {"message", text}};
       return mcp::ToolResult::failure(text, structured);
     }

@@ -141,6 +141,7 @@ void FakeCloud::applyConfig(const json& patch) {
         r.code = rule.value("code", r.http == 200 ? 500 : r.http);
         r.message = rule.value("message", defaultMessage(r.code));
         r.remaining = rule.value("times", 1);
+        r.rawBody = rule.value("raw_body", std::string());
         fail_[endpoint] = r;
       }
     } else if (key == "sse_script") {
@@ -319,7 +320,12 @@ bool FakeCloud::gate(const std::string& endpoint, Family family, const Request& 
   if (rule != fail_.end()) {
     FailRule r = rule->second;
     if (r.remaining > 0 && --rule->second.remaining == 0) fail_.erase(rule);
-    sendError(res, render, r.http, r.code, r.message);
+    if (!r.rawBody.empty()) {
+      res.status = r.http;
+      res.set_content(r.rawBody, "text/html");
+    } else {
+      sendError(res, render, r.http, r.code, r.message);
+    }
     return false;
   }
   return true;

@@ -37,6 +37,7 @@ private:
     int http = 200;
     std::string message;
     int remaining = 1;  // -1: forever
+    std::string rawBody;  // non-empty: sent as text/html instead of a JSON envelope (a proxy's page)
   };
   struct Session {
     std::string id, taskId, userId, language;

@@ -27,6 +27,7 @@
 //       render endpoints (render_start, render_status, render_cancel, download). Endpoints:
 //       anonymous_token create_session run_sse upload credits state render_start render_status
 //       render_cancel download cdn (the CDN's /outputs/). Checked after attribution and token.
+//       "raw_body": S sends S as text/html instead of the JSON envelope (a proxy's error page).
 //   delay_ms: {endpoint: ms}   wait before answering (wakes early on shutdown); merged per key
 //   sse_shape: "adk" (default) | "nemo"
 //   sse_script: steps of the next /run_sse turn, or a list of such lists for several turns;

@@ -116,6 +116,9 @@ TEST_CASE("chat: a turn longer than wait_seconds returns a turn_id and is contin
   INFO(rest.dump());
   CHECK(rest["structuredContent"]["status"] == "completed");
   CHECK(textOf(rest).find("Done: a 10-second promo with a title.") != std::string::npos);
+  // Only the rest: what the first result showed is not repeated, but stays in full_reply.
+  CHECK(textOf(rest).find("Generating your promo") == std::string::npos);
+  CHECK(rest["structuredContent"]["full_reply"].get<std::string>().find("Generating your promo") != std::string::npos);
   CHECK(s.backend.requestsTo("/run_sse").size() == 1);
   bool heartbeat = false;
   for (const auto& line : progressMessages(*s.server, "w2")) heartbeat |= line.find("Still working") != std::string::npos;
@@ -164,6 +167,14 @@ TEST_CASE("chat: errors of the stream are clear and the session is replaced on 1
     auto result = resultOf(s.server->callTool("chat", {{"message", "generate a video of a cat"}}));
     CHECK(result["isError"] == true);
     CHECK(result["structuredContent"]["error"]["code"] == -3);
+  }
+  SECTION("a proxy's HTML error page instead of a stream") {
+    s.backend.configure({{"fail", {{"run_sse", {{"http", 502}, {"raw_body", "<html><body>502 Bad Gateway</body></html>"}}}}}});
+    auto result = resultOf(s.server->callTool("chat", {{"message", "generate a video of a cat"}}));
+    INFO(result.dump());
+    CHECK(result["isError"] == true);
+    CHECK(result["structuredContent"]["error"]["code"] == -3);
+    CHECK(textOf(result).find("502") != std::string::npos);
   }
   SECTION("an error event inside the stream") {
     s.backend.configure({{"sse_script", json::array({{{"text", "Working"}, {"chunks", 1}}, {{"error", "model overloaded"}}})}});

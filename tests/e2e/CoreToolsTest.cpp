@@ -312,3 +312,29 @@ TEST_CASE("each of the five skills sends its own slug and front-matter version",
     CHECK(headers["x-skill-version"] == version);
   }
 }
+
+TEST_CASE("calls made at once share one anonymous token", "[e2e][tools]") {
+  Backend backend;
+  backend.configure({{"delay_ms", {{"anonymous_token", 300}}}});
+  TempDir home;
+  ServerProcess server({.baseUrl = backend.baseUrl(), .home = home.path(), .env = {{"NEMO_RATE_LIMIT_WAIT_MS", "100"}}});
+  server.initialize();
+  // Four first calls at the same moment: only one may ask for a token (one per client a week).
+  for (int i = 0; i < 4; ++i) {
+    server.send({{"jsonrpc", "2.0"}, {"id", "first-" + std::to_string(i)}, {"method", "tools/call"},
+                 {"params", {{"name", i % 2 ? "credits" : "create_session"}, {"arguments", json::object()}}}});
+  }
+  for (int i = 0; i < 4; ++i) {
+    auto response = server.waitForResponse("first-" + std::to_string(i), 20s);
+    REQUIRE(response);
+    CHECK((*response)["result"]["isError"] == false);
+  }
+  CHECK(backend.requestsTo("/api/auth/anonymous-token").size() == 1);
+
+  SECTION("a second server process on the same HOME uses the cached token too") {
+    ServerProcess other({.baseUrl = backend.baseUrl(), .home = home.path()});
+    other.initialize();
+    CHECK(resultOf(other.callTool("credits"))["isError"] == false);
+    CHECK(backend.requestsTo("/api/auth/anonymous-token").size() == 1);
+  }
+}
