@@ -6,14 +6,15 @@
 #include <spdlog/spdlog.h>
 
 #include "support/Files.h"
+#include "support/JsonAccess.h"
 
 namespace nemo::api {
 namespace {
 
 SessionRecord fromJson(const nlohmann::json& entry) {
-  return SessionRecord{entry.value("session_id", std::string()), entry.value("task_id", std::string()),
-                       entry.value("task_name", std::string()), entry.value("language", std::string()),
-                       entry.value("created_at", std::string())};
+  return SessionRecord{support::textAt(entry, "session_id"), support::textAt(entry, "task_id"),
+                       support::textAt(entry, "task_name"), support::textAt(entry, "language"),
+                       support::textAt(entry, "created_at")};
 }
 
 }  // namespace
@@ -30,12 +31,13 @@ std::string isoTimeNow() {
 Sessions::Sessions(std::filesystem::path file, std::string origin) : file_(std::move(file)), origin_(std::move(origin)) {}
 
 void Sessions::load() {
-  if (loaded_) return;
-  loaded_ = true;
+  // Re-read every time: a second server process (another client) may have added a session.
+  data_ = nlohmann::json::object();
   if (auto text = support::readWholeFile(file_)) {
     auto parsed = nlohmann::json::parse(*text, nullptr, false);
     if (!parsed.is_discarded() && parsed.is_object()) data_ = std::move(parsed);
   }
+  if (!data_["origins"].is_object()) data_["origins"] = nlohmann::json::object();
 }
 
 nlohmann::json& Sessions::origin() {
@@ -46,7 +48,10 @@ nlohmann::json& Sessions::origin() {
   return entry;
 }
 
-std::optional<std::string> Sessions::save() { return support::writeFileAtomically(file_, data_.dump(2) + "\n", 0600); }
+std::optional<std::string> Sessions::save() {
+  return support::writeFileAtomically(
+      file_, data_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", 0600);
+}
 
 std::optional<std::string> Sessions::add(const SessionRecord& session) {
   std::lock_guard lock(mutex_);
@@ -63,10 +68,10 @@ std::optional<std::string> Sessions::add(const SessionRecord& session) {
 std::optional<SessionRecord> Sessions::current() {
   std::lock_guard lock(mutex_);
   auto& entry = origin();
-  auto id = entry.value("current", std::string());
+  auto id = support::textAt(entry, "current");
   if (id.empty()) return std::nullopt;
   for (const auto& session : entry["sessions"]) {
-    if (session.value("session_id", std::string()) == id) return fromJson(session);
+    if (support::textAt(session, "session_id") == id) return fromJson(session);
   }
   return SessionRecord{id, {}, {}, {}, {}};
 }
@@ -74,7 +79,7 @@ std::optional<SessionRecord> Sessions::current() {
 std::optional<SessionRecord> Sessions::find(const std::string& sessionId) {
   std::lock_guard lock(mutex_);
   for (const auto& session : origin()["sessions"]) {
-    if (session.value("session_id", std::string()) == sessionId) return fromJson(session);
+    if (support::textAt(session, "session_id") == sessionId) return fromJson(session);
   }
   return std::nullopt;
 }
@@ -89,7 +94,7 @@ std::vector<SessionRecord> Sessions::all() {
 void Sessions::makeCurrent(const std::string& sessionId) {
   std::lock_guard lock(mutex_);
   auto& entry = origin();
-  if (entry.value("current", std::string()) == sessionId) return;
+  if (support::textAt(entry, "current") == sessionId) return;
   entry["current"] = sessionId;
   if (auto error = save()) spdlog::warn("could not save the current session: {}", *error);
 }

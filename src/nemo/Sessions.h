@@ -39,7 +39,6 @@ class Sessions {
   std::filesystem::path file_;
   std::string origin_;
   std::mutex mutex_;
-  bool loaded_ = false;
   nlohmann::json data_ = nlohmann::json::object();
 };
 

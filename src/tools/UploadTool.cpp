@@ -101,7 +101,9 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       api::ApiCall call;
       call.method = "POST";
       call.path = path;
-      call.totalTimeout = std::chrono::milliseconds(0);  // big files take their time; idle timeout still applies
+      call.totalTimeout = std::chrono::milliseconds(0);  // big files take their time
+      // After the last byte the backend may process a big file for minutes before it answers.
+      call.idleTimeout = std::chrono::seconds(300);
       for (const auto& file : files) {
         call.files.push_back({"files", file.path, file.path.filename().string(), file.contentType});
       }
