@@ -6,19 +6,12 @@
 #include <fstream>
 
 #include "e2e/support/Backend.h"
+#include "e2e/support/Results.h"
 #include "e2e/support/ServerProcess.h"
 
 using namespace nemo::e2e;
 
 namespace {
-
-json resultOf(const json& response) {
-  INFO(response.dump());
-  REQUIRE(response.contains("result"));
-  return response["result"];
-}
-
-std::string textOf(const json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;

@@ -9,17 +9,12 @@
 #include <sstream>
 
 #include "e2e/support/Backend.h"
+#include "e2e/support/Results.h"
 #include "e2e/support/ServerProcess.h"
 
 using namespace nemo::e2e;
 
 namespace {
-
-json resultOf(const json& response) {
-  INFO(response.dump());
-  REQUIRE(response.contains("result"));
-  return response["result"];
-}
 
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path);

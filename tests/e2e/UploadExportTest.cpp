@@ -10,19 +10,12 @@
 #include <unistd.h>
 
 #include "e2e/support/Backend.h"
+#include "e2e/support/Results.h"
 #include "e2e/support/ServerProcess.h"
 
 using namespace nemo::e2e;
 
 namespace {
-
-json resultOf(const json& response) {
-  INFO(response.dump());
-  REQUIRE(response.contains("result"));
-  return response["result"];
-}
-
-std::string textOf(const json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 const std::string kFtyp("\0\0\0\x18" "ftypisom\0\0\x02\0isommp41", 24);
 
