@@ -43,7 +43,8 @@ class Draft {
   // Never fails: unknown keys are ignored, missing or odd-typed fields take defaults. A draft
   // sent as a JSON string (some state answers do) is read through, yet kept as given.
   static Draft fromJson(nlohmann::json draft);
-  // nullopt when the text is not JSON. Keeps the exact text, so export can send it verbatim.
+  // nullopt when the text is not JSON. Keeps the exact text (rawText()); export itself takes the
+  // draft's bytes straight from the state answer (RawJson.h).
   static std::optional<Draft> fromText(std::string_view text);
 
   const nlohmann::json& raw() const { return raw_; }

@@ -67,10 +67,8 @@ bool signatureMatches(const std::string& extension, std::string_view head) {
 MediaCheck checkMediaFile(const std::string& given, const std::vector<std::string>& acceptedFormats,
                           std::uint64_t maxBytes) {
   MediaCheck check;
-  std::filesystem::path path = given;
-  if (given.rfind("~/", 0) == 0) path = support::homeDirectory() / given.substr(2);
+  auto path = support::expandUserPath(given);
   std::error_code ec;
-  path = std::filesystem::absolute(path, ec);
   check.file.path = path;
   auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) {

@@ -38,4 +38,11 @@ std::filesystem::path outputDirectory() {
   return homeDirectory() / "Videos" / "NemoVideo";
 }
 
+std::filesystem::path expandUserPath(const std::string& given) {
+  std::filesystem::path path = given.rfind("~/", 0) == 0 ? homeDirectory() / given.substr(2) : std::filesystem::path(given);
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute;
+}
+
 }  // namespace nemo::support

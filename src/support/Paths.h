@@ -11,4 +11,7 @@ std::filesystem::path configDirectory();  // $XDG_CONFIG_HOME/nemo-video-mcp or 
 std::filesystem::path stateDirectory();   // $XDG_STATE_HOME/nemo-video-mcp or ~/.local/state/nemo-video-mcp
 std::filesystem::path outputDirectory();  // $NEMO_OUTPUT_DIR or ~/Videos/NemoVideo
 
+// A path as a person writes it: "~/x" means x in the home folder. Made absolute.
+std::filesystem::path expandUserPath(const std::string& given);
+
 }  // namespace nemo::support

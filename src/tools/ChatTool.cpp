@@ -77,9 +77,8 @@ Attachments readAttachments(const nlohmann::json& paths) {
   if (!paths.is_array()) return out;
   std::size_t used = 0;
   for (const auto& entry : paths) {
-    auto path = entry.get<std::string>();
-    if (path.rfind("~/", 0) == 0) path = (support::homeDirectory() / path.substr(2)).string();
-    path = std::filesystem::absolute(path).string();  // "-x.pdf" must not reach pdftotext as an option
+    // Absolute, so that "-x.pdf" can never reach pdftotext as an option.
+    auto path = support::expandUserPath(entry.get<std::string>()).string();
     auto budget = std::min(kMaxDocumentBytes, kMaxAttachmentBytes - std::min(used, kMaxAttachmentBytes));
     auto doc = support::extractDocumentText(path, budget);
     if (!doc.error.empty()) {
@@ -123,16 +122,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     if (!turnId.empty()) {
       turn = services.turns->find(turnId);
       if (!turn) {
-        return mcp::ToolResult::failure(
-            "Unknown turn_id " + turnId + " (turns are kept for an hour after they end, and not across restarts). "
-            "Call state to see the timeline.",
-            {{"status", "failed"}, {"turn_id", turnId}, {"error", {{"code", api::code::kLocal}, {"message", "unknown turn"}}}});
+        return localFailure("Unknown turn_id " + turnId + " (turns are kept for an hour after they end, and not across "
+                            "restarts). Call state to see the timeline.",
+                            {{"status", "failed"}, {"turn_id", turnId}});
       }
       if (!message.empty()) preface = "(The message was not sent: a turn_id means wait for that turn.)\n";
     } else {
       if (message.empty()) {
-        return mcp::ToolResult::failure("Give a message (or the turn_id of a turn to wait for).",
-                                        {{"status", "failed"}, {"error", {{"code", api::code::kLocal}, {"message", "no message"}}}});
+        return localFailure("Give a message (or the turn_id of a turn to wait for).", {{"status", "failed"}});
       }
       auto hasAttachments = arguments.contains("attachments") && !arguments["attachments"].empty();
       if (!hasAttachments) {
@@ -143,8 +140,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       }
       Attachments attachments = readAttachments(arguments.value("attachments", nlohmann::json::array()));
       if (!attachments.error.empty()) {
-        return mcp::ToolResult::failure(attachments.error,
-                                        {{"status", "failed"}, {"error", {{"code", api::code::kLocal}, {"message", attachments.error}}}});
+        return localFailure(attachments.error, {{"status", "failed"}});
       }
       if (!attachments.report.empty()) structured["attachments"] = attachments.report;
 

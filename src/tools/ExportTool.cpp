@@ -24,10 +24,6 @@ std::string megabytes(std::uint64_t bytes) {
   return buffer;
 }
 
-mcp::ToolResult localFailure(const std::string& message) {
-  return mcp::ToolResult::failure(message, {{"error", {{"code", api::code::kLocal}, {"message", message}}}});
-}
-
 // What the agent reads for a job, whatever state it is in.
 mcp::ToolResult answer(const api::RenderJob& job) {
   auto structured = describe(job);
@@ -71,15 +67,10 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       auto sessionId = resolveSessionId(arguments, services);
       if (sessionId.empty()) return localFailure("There is no session to export yet. Start with create_session or chat.");
       api::Destination destination;
-      destination.outputDir = arguments.value("output_dir", std::string());
-      if (destination.outputDir.empty()) destination.outputDir = support::outputDirectory();
-      if (destination.outputDir.string().rfind("~/", 0) == 0) {
-        destination.outputDir = support::homeDirectory() / destination.outputDir.string().substr(2);
-      }
-      destination.outputPath = arguments.value("output_path", std::string());
-      if (destination.outputPath.rfind("~/", 0) == 0) {
-        destination.outputPath = (support::homeDirectory() / destination.outputPath.substr(2)).string();
-      }
+      auto outputDir = arguments.value("output_dir", std::string());
+      destination.outputDir = outputDir.empty() ? support::outputDirectory() : support::expandUserPath(outputDir);
+      auto outputPath = arguments.value("output_path", std::string());
+      if (!outputPath.empty()) destination.outputPath = support::expandUserPath(outputPath).string();
       auto session = services.sessions->find(sessionId);
       auto title = session && session->taskName != "project" && !session->taskName.empty() ? session->taskName
                                                                                           : "nemo-video-" + sessionId;

@@ -40,8 +40,7 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("state", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
     auto sessionId = resolveSessionId(arguments, services);
     if (sessionId.empty()) {
-      return mcp::ToolResult::failure("There is no session yet. Call create_session (or chat, which starts one) first.",
-                                      {{"error", {{"code", api::code::kLocal}, {"message", "no session"}}}});
+      return localFailure("There is no session yet. Call create_session (or chat, which starts one) first.");
     }
     context.progress("Reading the timeline...");
     auto result = services.client->state(sessionId, callControl(context));

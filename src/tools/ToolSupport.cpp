@@ -17,6 +17,11 @@ mcp::ToolResult errorResult(const api::ApiError& error) {
   return mcp::ToolResult::failure(error.message, nlohmann::json{{"error", error.toJson()}});
 }
 
+mcp::ToolResult localFailure(const std::string& message, nlohmann::json extra) {
+  extra["error"] = {{"code", api::code::kLocal}, {"message", message}};
+  return mcp::ToolResult::failure(message, std::move(extra));
+}
+
 }  // namespace nemo::tools
 
 namespace nemo::tools {

@@ -41,6 +41,9 @@ std::chrono::seconds waitSeconds(const nlohmann::json& arguments);
 api::CallControl callControl(mcp::ToolContext& context);
 
 mcp::ToolResult errorResult(const api::ApiError& error);
+// A failure found here, before or without NemoVideo (code -4, "refused locally"); `extra`
+// joins the structured content (e.g. a status field the tool's schema wants).
+mcp::ToolResult localFailure(const std::string& message, nlohmann::json extra = nlohmann::json::object());
 
 // Registers each tool of its own file (one function per tool file).
 void registerCreditsTool(mcp::ToolRegistry& registry, const Services& services);

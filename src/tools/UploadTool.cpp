@@ -40,8 +40,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     auto paths = arguments.value("paths", nlohmann::json::array());
     auto urls = arguments.value("urls", nlohmann::json::array());
     if (paths.empty() && urls.empty()) {
-      return mcp::ToolResult::failure("Give the files to upload: `paths` (local files) and/or `urls` (http or https).",
-                                      {{"error", {{"code", api::code::kLocal}, {"message", "nothing to upload"}}}});
+      return localFailure("Give the files to upload: `paths` (local files) and/or `urls` (http or https).");
     }
     // Every file is checked before anything is sent, so a bad one never leaves half an upload.
     std::vector<api::MediaFile> files;
@@ -65,8 +64,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     if (!problems.empty()) {
       std::string text = "Nothing was uploaded:";
       for (const auto& problem : problems) text += "\n- " + problem;
-      return mcp::ToolResult::failure(text, {{"error", {{"code", api::code::kLocal}, {"message", text}}},
-                                             {"problems", problems}});
+      return localFailure(text, {{"problems", problems}});
     }
 
     auto sessionId = resolveSessionId(arguments, services);
