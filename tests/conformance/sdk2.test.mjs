@@ -10,8 +10,6 @@
 // envelope. The server runs behind wiretap.mjs so the tests can read what really crossed both pipes.
 
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 
 import {
@@ -22,21 +20,17 @@ import {
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
+import { routedCommand, wholeFlow } from './flow.mjs';
 import {
-  DEFAULT_DRAFT_SUMMARY,
-  DEFAULT_EDIT_TURN,
-  FLOW_REQUEST_TIMEOUT_MS,
   FLOW_TEST_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
   TEST_TIMEOUT_MS,
   collectStderr,
-  readHead,
   readTap,
   setup,
   tappedServerParams,
   watchExit,
   withTimeout,
-  writePng,
 } from './harness.mjs';
 
 const MODERN = '2026-07-28';
@@ -236,114 +230,43 @@ test('close ends the session process on its own (stdin EOF, exit 0)', { timeout:
   assert.ok(Date.now() - closing < 2000, 'the server exited before the SDK had to signal it');
 });
 
-/**
- * tools/call through the 2.x SDK, which validates structuredContent of a successful result against
- * the tool's outputSchema (from the cached tools/list): a rejection here is a server bug.
- */
-async function callOk(client, name, args, options) {
-  let result;
-  try {
-    result = await client.callTool({ name, arguments: args }, options);
-  } catch (error) {
-    assert.fail(`tools/call ${name} ${JSON.stringify(args)} was rejected by the 2.x SDK: ${error.message}`);
-  }
-  assert.equal(result.isError, false, `${name} failed: ${JSON.stringify(result.content)} ${JSON.stringify(result.structuredContent)}`);
-  assert.equal(typeof result.structuredContent, 'object', `${name} has structuredContent`);
-  return result;
+/** The 2.x client as flow.mjs drives it: callTool(params, options). */
+function sdk2(client) {
+  return {
+    name: '2.x',
+    listTools: () => client.listTools(undefined, REQUEST),
+    callTool: (params, options) => client.callTool(params, options),
+  };
 }
 
 test('whole flow on 2026-07-28: create_session → upload → chat → state → export, every result valid', { timeout: FLOW_TEST_TIMEOUT_MS }, async (t) => {
-  const { client, backend, dirs, outputDir, wire } = await connect(t, { flow: true });
-  const { tools } = await client.listTools(undefined, REQUEST); // the SDK validates every result below
-  for (const name of ['create_session', 'upload', 'chat', 'state', 'export']) {
-    assert.ok(tools.some((tool) => tool.name === name && tool.outputSchema), `tools/list has ${name} with an outputSchema`);
-  }
-  const slow = { timeout: FLOW_REQUEST_TIMEOUT_MS };
-
-  // create_session
-  const created = await callOk(client, 'create_session', { language: 'en', task_name: 'conformance flow sdk2' }, REQUEST);
-  const sessionId = created.structuredContent.session_id;
-  assert.equal(typeof sessionId, 'string');
-
-  // upload a small valid PNG
-  const png = writePng(dirs.root);
-  const uploaded = await callOk(client, 'upload', { paths: [png], session_id: sessionId }, slow);
-  assert.equal(uploaded.structuredContent.session_id, sessionId);
-  assert.deepEqual(uploaded.structuredContent.rejected, [], 'nothing rejected');
-  assert.equal(uploaded.structuredContent.uploaded.length, 1, `one file uploaded: ${JSON.stringify(uploaded.structuredContent)}`);
-
-  // chat: one streamed turn that builds the default 3-track draft
-  await backend.config(DEFAULT_EDIT_TURN);
-  const chatProgress = [];
-  const chat = await callOk(
-    client,
-    'chat',
-    { message: 'generate a 10-second promo video with a title', session_id: sessionId },
-    { ...slow, onprogress: (p) => chatProgress.push(p) },
-  );
-  assert.equal(chat.structuredContent.status, 'completed', JSON.stringify(chat.structuredContent));
-  assert.equal(typeof chat.structuredContent.turn_id, 'string');
-  assert.equal(chat.structuredContent.reply, 'Done.', 'the reply once, not the partial chunks plus the final event');
-  assert.equal(chat.structuredContent.routed_to, undefined, 'a real chat turn, not a routed command');
-  assert.ok(chatProgress.length >= 1, 'at least one progress notification arrived during the chat call');
-  assert.ok(
-    chatProgress.map((p) => p.message ?? '').join('').includes('Done.'),
-    `the streamed chunks were relayed as progress: ${JSON.stringify(chatProgress.map((p) => p.message))}`,
-  );
-  for (let i = 1; i < chatProgress.length; i++) {
-    assert.ok(chatProgress[i].progress > chatProgress[i - 1].progress, 'chat progress increases');
-  }
-
-  // state
-  const state = await callOk(client, 'state', {}, REQUEST);
-  assert.equal(state.structuredContent.session_id, sessionId, 'state reads the current session');
-  assert.equal(state.structuredContent.summary, DEFAULT_DRAFT_SUMMARY);
-  assert.equal(state.structuredContent.exportable, true, JSON.stringify(state.structuredContent.not_exportable_reason));
-
-  // export
-  const exported = await callOk(client, 'export', {}, slow);
-  const render = exported.structuredContent;
-  assert.equal(render.status, 'completed', JSON.stringify(render));
-  assert.equal(typeof render.render_id, 'string');
-  assert.equal(typeof render.path, 'string');
-  assert.ok(existsSync(render.path), `the MP4 exists at ${render.path}`);
-  assert.equal(path.dirname(path.resolve(render.path)), path.resolve(outputDir), 'written into NEMO_OUTPUT_DIR');
-  assert.equal(readHead(render.path, 8).subarray(4, 8).toString('latin1'), 'ftyp', 'the file starts with an ftyp box');
-  assert.equal(render.size, statSync(render.path).size, 'size is the file\'s size');
-  assert.equal(typeof render.duration, 'number');
-
-  const paths = (await backend.requests()).map((r) => `${r.method} ${r.path}`);
-  assert.equal(paths.filter((p) => p === 'POST /run_sse').length, 1, `one chat turn: ${paths.join(', ')}`);
-
-  // On the wire: the chat call's progress (its own token) came before its response, and every
-  // response in the session process is a complete 2026-07-28 result.
-  const session = byProcess(wire()).at(-1);
-  const chatCall = session.find((r) => r.dir === 'c2s' && r.message?.method === 'tools/call' && r.message.params.name === 'chat');
-  assert.ok(chatCall, 'the chat call is on the wire');
-  const chatToken = chatCall.message.params._meta?.progressToken;
-  assert.notEqual(chatToken, undefined, 'the chat call sent a progressToken');
-  const responseAt = session.findIndex((r) => r.dir === 's2c' && isResponse(r.message) && r.message.id === chatCall.message.id);
-  assert.ok(responseAt >= 0, 'the chat call was answered');
-  assert.ok(
-    session.some((r, i) => i < responseAt && r.dir === 's2c' && isNotification(r.message) &&
-      r.message.method === 'notifications/progress' && r.message.params.progressToken === chatToken),
-    'progress with the chat call\'s token came before its response',
-  );
-  for (const record of session.filter((r) => r.dir === 's2c' && isResponse(r.message))) {
-    assert.equal(record.message.error, undefined, `no error answer: ${record.line}`);
-    assert.equal(record.message.result.resultType, 'complete', `result ${record.message.id} has resultType`);
-  }
+  const world = await connect(t, { flow: true });
+  const { wire } = world;
+  await wholeFlow(sdk2(world.client), { ...world, taskName: 'conformance flow sdk2' }, {
+    // On the wire: the chat call's progress (its own token) came before its response, and every
+    // response in the session process is a complete 2026-07-28 result.
+    afterFlow() {
+      const session = byProcess(wire()).at(-1);
+      const chatCall = session.find((r) => r.dir === 'c2s' && r.message?.method === 'tools/call' && r.message.params.name === 'chat');
+      assert.ok(chatCall, 'the chat call is on the wire');
+      const chatToken = chatCall.message.params._meta?.progressToken;
+      assert.notEqual(chatToken, undefined, 'the chat call sent a progressToken');
+      const responseAt = session.findIndex((r) => r.dir === 's2c' && isResponse(r.message) && r.message.id === chatCall.message.id);
+      assert.ok(responseAt >= 0, 'the chat call was answered');
+      assert.ok(
+        session.some((r, i) => i < responseAt && r.dir === 's2c' && isNotification(r.message) &&
+          r.message.method === 'notifications/progress' && r.message.params.progressToken === chatToken),
+        'progress with the chat call\'s token came before its response',
+      );
+      for (const record of session.filter((r) => r.dir === 's2c' && isResponse(r.message))) {
+        assert.equal(record.message.error, undefined, `no error answer: ${record.line}`);
+        assert.equal(record.message.result.resultType, 'complete', `result ${record.message.id} has resultType`);
+      }
+    },
+  });
 });
 
 test('chat with a short command ("credits") is answered by that tool on 2026-07-28, without a chat turn', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { client, backend } = await connect(t);
-  await client.listTools(undefined, REQUEST);
-  const result = await callOk(client, 'chat', { message: 'credits' }, REQUEST);
-  assert.equal(result.structuredContent.routed_to, 'credits', JSON.stringify(result.structuredContent));
-  assert.equal(result.structuredContent.status, 'completed');
-  assert.deepEqual(result.structuredContent.result, { available: 100, frozen: 0, total: 100 });
-  const requests = await backend.requests();
-  const paths = requests.map((r) => `${r.method} ${r.path}`);
-  assert.ok(!requests.some((r) => r.path === '/run_sse'), `no /run_sse request: ${paths.join(', ')}`);
-  assert.ok(paths.includes('GET /api/credits/balance/simple'), `the credits tool ran: ${paths.join(', ')}`);
+  const world = await connect(t);
+  await routedCommand(sdk2(world.client), world);
 });
