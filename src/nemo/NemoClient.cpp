@@ -154,11 +154,7 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
                           "the token answer had no data.token", errorContext());
     }
     // user_id and expires_at have no fixed type in the API's versions: read whatever came.
-    auto textOf = [&](const char* key) {
-      if (!data.contains(key) || data[key].is_null()) return std::string();
-      return data[key].is_string() ? data[key].get<std::string>() : data[key].dump();
-    };
-    CachedToken token{data["token"].get<std::string>(), textOf("user_id"), textOf("expires_at")};
+    CachedToken token{data["token"].get<std::string>(), support::textAt(data, "user_id"), support::textAt(data, "expires_at")};
     support::registerSecret(token.token);
     if (auto saveError = credentials_->saveToken(origin_, token)) {
       // Keep using it in memory: throwing a token away would burn the weekly allowance.
@@ -388,9 +384,8 @@ ApiResult NemoClient::createSession(const std::string& taskName, const std::stri
   request.path = "/api/tasks/me/with-session/nemo_agent";
   request.body = json{{"task_name", taskName}, {"language", language}};
   auto result = call(request, control);
-  if (result.ok() && result.data.contains("user_id")) {
-    const auto& user = result.data["user_id"];
-    rememberUserId(user.is_string() ? user.get<std::string>() : user.dump());
+  if (result.ok()) {
+    rememberUserId(support::textAt(result.data, "user_id"));
   }
   return result;
 }
