@@ -29,6 +29,12 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The conformance tests' @modelcontextprotocol/client 2.x needs Node.js 20 or newer; Debian 12's
+# own nodejs is 18. Our machines come with Node 20; elsewhere, say so early.
+if command -v node >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "setup: warning: Node.js $(node --version) is older than 20; the conformance tests need 20 or newer" >&2
+fi
+
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
