@@ -91,8 +91,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Requests cancellation of a running request. False if no such request is running.
   bool cancel(const json& id);
 
-  bool outputBroken() const { return output_.broken(); }
-
  private:
   friend class Reply;
   Connection(int inFd, int outFd, ConnectionOptions options);
