@@ -1,5 +1,6 @@
 #include "app/Configuration.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -33,7 +34,17 @@ std::optional<long> environmentNumber(const char* name) {
 
 Configuration resolveConfiguration(const Options& options) {
   Configuration configuration;
-  auto slug = options.skill.empty() ? std::string(api::kDefaultSkill) : options.skill;
+  const auto executable = api::currentExecutablePath();
+  std::string slug = options.skill;
+  configuration.skillChosenBy = "--skill or NEMO_SKILL";
+  if (slug.empty()) {
+    // A binary copied into a skill folder (~/.openclaw/skills/<slug>/) serves that skill by itself.
+    const std::string folder = api::skillOfFolder(executable);
+    const auto known = api::bundledSkillSlugs();
+    const bool bundled = std::find(known.begin(), known.end(), folder) != known.end();
+    slug = bundled ? folder : std::string(api::kDefaultSkill);
+    configuration.skillChosenBy = bundled ? "the skill folder this binary is installed in" : "the default";
+  }
   auto parsed = api::loadBundledManifest(slug);
   if (!parsed) {
     configuration.error = parsed.error;
@@ -51,7 +62,7 @@ Configuration resolveConfiguration(const Options& options) {
   }
   config.skillSlug = manifest.slug;
   config.skillVersion = manifest.version;
-  config.skillPlatform = api::detectSkillPlatform(api::currentExecutablePath(), support::homeDirectory());
+  config.skillPlatform = api::detectSkillPlatform(executable, support::homeDirectory());
   if (const char* token = std::getenv("NEMO_TOKEN"); token != nullptr && *token != '\0') config.environmentToken = token;
   if (auto wait = environmentNumber("NEMO_RATE_LIMIT_WAIT_MS")) config.rateLimitWait = std::chrono::milliseconds(*wait);
   config.acceptedFormats = joined(manifest.formats);

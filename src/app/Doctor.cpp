@@ -79,7 +79,7 @@ int runDoctor(const Configuration& configuration, std::ostream& out) {
   }
   const auto& manifest = *configuration.manifest;
   report.pass("skill manifest", manifest.slug + " " + manifest.version + " (" + manifest.displayName + ", uploads up to " +
-                                    configuration.client.uploadLimit + ")");
+                                    configuration.client.uploadLimit + "; chosen by " + configuration.skillChosenBy + ")");
   if (!configuration.error.empty()) {
     report.fail("configuration", configuration.error, "set NEMO_BASE_URL (or --base-url) to an https URL");
     out << report.failures() << " check(s) failed.\n";

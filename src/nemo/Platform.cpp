@@ -29,7 +29,8 @@ bool isInside(const std::vector<fs::path>& path, const std::vector<fs::path>& fo
 }
 
 std::string platformUnder(const std::vector<fs::path>& exe, const fs::path& home) {
-  if (isInside(exe, components(home / ".clawhub"))) return "clawhub";
+  // OpenClaw is ClawHub's agent: its skill folders count as ClawHub installs.
+  if (isInside(exe, components(home / ".clawhub")) || isInside(exe, components(home / ".openclaw"))) return "clawhub";
   if (isInside(exe, components(home / ".cursor" / "skills"))) return "cursor";
   return "unknown";
 }
@@ -47,6 +48,13 @@ std::string detectSkillPlatform(const fs::path& realExecutablePath, const fs::pa
   const fs::path realHome = fs::canonical(home, ec);
   if (!ec && realHome != home.lexically_normal()) platform = platformUnder(exe, realHome);
   return platform;
+}
+
+std::string skillOfFolder(const fs::path& realExecutablePath) {
+  const fs::path folder = realExecutablePath.parent_path();
+  std::error_code ec;
+  if (folder.empty() || !fs::is_regular_file(folder / "SKILL.md", ec)) return {};
+  return folder.filename().string();
 }
 
 fs::path currentExecutablePath() {

@@ -32,6 +32,8 @@ constexpr int kMaxDepth = 32;
 constexpr std::size_t kMaxFrontMatterBytes = 16 * 1024;
 // A quoted value in an error message is cut here, so a long description cannot flood the log.
 constexpr std::size_t kMaxQuotedValue = 80;
+// Largest upload limit a manifest may give, in MiB (100 GiB).
+constexpr std::uint64_t kMaxUploadMb = 102400;
 
 ManifestParse failure(std::string message) { return ManifestParse{std::nullopt, std::move(message)}; }
 
@@ -166,6 +168,17 @@ const CompiledSchema& manifestSchema() {
   return compiled;
 }
 
+// The schema rule a property's value must follow: its own under "properties", else the
+// "additionalProperties" schema (metadata's "any other key is a string").
+const json* ruleForProperty(const json* rule, const std::string& name) {
+  if (!rule) return nullptr;
+  if (rule->contains("properties") && (*rule)["properties"].contains(name)) return &(*rule)["properties"][name];
+  if (rule->contains("additionalProperties") && (*rule)["additionalProperties"].is_object()) {
+    return &(*rule)["additionalProperties"];
+  }
+  return nullptr;
+}
+
 std::string typeName(const json& type) {
   if (!type.is_string()) return "one of " + type.dump();
   const std::string name = type.get<std::string>();
@@ -189,13 +202,21 @@ std::string describeError(const valijson::ValidationResults::Error& error, const
     } else {
       path += (path.empty() ? "" : ".") + name;
       value = value && value->is_object() && value->contains(name) ? &(*value)[name] : nullptr;
-      rule = rule && rule->contains("properties") && (*rule)["properties"].contains(name)
-                 ? &(*rule)["properties"][name]
-                 : nullptr;
+      rule = ruleForProperty(rule, name);
     }
   }
 
   const std::string& text = error.description;
+  static const std::regex kUnknown("Object contains a property that could not be validated.*: '([^']*)'\\.");
+  std::smatch unknown;
+  if (std::regex_match(text, unknown, kUnknown)) {
+    const std::string name = (path.empty() ? "" : path + ".") + unknown[1].str();
+    if (path.empty()) {
+      return "front matter field '" + name + "' is not part of the Agent Skills format (the fields are name, "
+             "description, license, compatibility, metadata, allowed-tools; put others under metadata)";
+    }
+    return "front matter field '" + name + "' is not known";
+  }
   static const std::regex kMissing("Missing required property '([^']*)'.*");
   std::smatch missing;
   if (std::regex_match(text, missing, kMissing)) {
@@ -230,11 +251,21 @@ std::string describeError(const valijson::ValidationResults::Error& error, const
   return field + ": " + text + got;
 }
 
-std::vector<std::string> strings(const json& array) {
+// Metadata values are strings (Agent Skills): lists are written as words or as lines.
+std::vector<std::string> splitOn(const std::string& text, char separator) {
   std::vector<std::string> out;
-  for (const auto& item : array) out.push_back(item.get<std::string>());
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(separator, start), text.size());
+    std::string item = text.substr(start, end - start);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\r')) item.pop_back();
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
   return out;
 }
+std::vector<std::string> words(const std::string& text) { return splitOn(text, ' '); }
+std::vector<std::string> lines(const std::string& text) { return splitOn(text, '\n'); }
 
 ManifestParse parseUnguarded(std::string_view text) {
   const FrontMatter split = splitFrontMatter(text);
@@ -273,23 +304,30 @@ ManifestParse parseUnguarded(std::string_view text) {
   }
 
   const json& doc = *document;
+  const json& metadata = doc["metadata"];
   SkillManifest manifest;
   manifest.slug = doc["name"].get<std::string>();
-  manifest.displayName = doc["display_name"].get<std::string>();
+  manifest.displayName = metadata["display-name"].get<std::string>();
   manifest.description = doc["description"].get<std::string>();
-  manifest.version = doc["version"].get<std::string>();
+  manifest.version = metadata["version"].get<std::string>();
+  // The schema allows 1 to 999999 (digits only); the bound keeps the byte count far from overflow.
+  const std::uint64_t uploadMaxMb = std::stoull(metadata["upload-max-mb"].get<std::string>());
+  if (uploadMaxMb > kMaxUploadMb) {
+    return failure("front matter field 'metadata.upload-max-mb' must be at most " + std::to_string(kMaxUploadMb) +
+                   " (got \"" + std::to_string(uploadMaxMb) + "\")");
+  }
   // MiB rather than MB: a client check a little looser than the backend's never refuses a file
   // the backend would take, and the backend's own 4002 still covers the rest.
-  manifest.uploadMaxBytes = doc["limits"]["upload_max_mb"].get<std::uint64_t>() * 1024 * 1024;
-  manifest.formats = strings(doc["limits"]["formats"]);
-  manifest.examplePrompts = strings(doc["example_prompts"]);
+  manifest.uploadMaxBytes = uploadMaxMb * 1024 * 1024;
+  manifest.formats = words(metadata["formats"].get<std::string>());
+  manifest.examplePrompts = lines(metadata["example-prompts"].get<std::string>());
   manifest.body = std::string(split.body);
 
   // The launch line must start this very skill, or a client would send another skill's headers.
-  const auto args = strings(doc["mcp"]["args"]);
+  const auto args = words(metadata["mcp-args"].get<std::string>());
   const auto flag = std::find(args.begin(), args.end(), "--skill");
   if (flag == args.end() || std::next(flag) == args.end() || *std::next(flag) != manifest.slug) {
-    return failure("front matter field 'mcp.args' must contain \"--skill\", \"" + manifest.slug + "\"");
+    return failure("front matter field 'metadata.mcp-args' must contain \"--skill " + manifest.slug + "\"");
   }
   return ManifestParse{std::move(manifest), {}};
 }

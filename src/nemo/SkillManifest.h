@@ -1,4 +1,4 @@
-// The skill manifests (manifests/<slug>/SKILL.md): YAML front matter checked against
+// The skill manifests (manifests/<slug>/SKILL.md, Agent Skills format): YAML front matter checked against
 // schemas/skill-manifest.schema.json, giving the slug, version and limits that drive headers and checks.
 #pragma once
 
@@ -15,12 +15,12 @@ inline constexpr const char* kDefaultSkill = "video-generator-free-no-limits";
 
 struct SkillManifest {
   std::string slug;          // front matter `name`; sent as X-Skill-Source
-  std::string displayName;
+  std::string displayName;   // `metadata.display-name`
   std::string description;
-  std::string version;       // sent as X-Skill-Version
-  std::uint64_t uploadMaxBytes = 0;  // `limits.upload_max_mb` in MiB (1024 * 1024 bytes)
-  std::vector<std::string> formats;  // lower-case extensions without the dot, e.g. "mp4"
-  std::vector<std::string> examplePrompts;
+  std::string version;       // `metadata.version`; sent as X-Skill-Version
+  std::uint64_t uploadMaxBytes = 0;  // `metadata.upload-max-mb` in MiB (1024 * 1024 bytes)
+  std::vector<std::string> formats;  // `metadata.formats`: lower-case extensions without the dot, e.g. "mp4"
+  std::vector<std::string> examplePrompts;  // `metadata.example-prompts`, one a line
   std::string body;          // the markdown after the front matter: the agent's instructions
 };
 

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 using nemo::api::currentExecutablePath;
 using nemo::api::detectSkillPlatform;
+using nemo::api::skillOfFolder;
 namespace fs = std::filesystem;
 
 TEST_CASE("platform from the install path", "[nemo][platform]") {
@@ -17,6 +19,9 @@ TEST_CASE("platform from the install path", "[nemo][platform]") {
   CHECK(detectSkillPlatform("/home/u/.clawhub/skills/ai-to-video/bin/nemo-video-mcp", home) == "clawhub");
   CHECK(detectSkillPlatform("/home/u/.clawhub/nemo-video-mcp", home) == "clawhub");
   CHECK(detectSkillPlatform("/home/u/.cursor/skills/ai-to-video/nemo-video-mcp", home) == "cursor");
+  // OpenClaw is ClawHub's agent: an install there reports clawhub too.
+  CHECK(detectSkillPlatform("/home/u/.openclaw/skills/ai-to-video/nemo-video-mcp", home) == "clawhub");
+  CHECK(detectSkillPlatform("/home/u/.openclawx/skills/ai-to-video/nemo-video-mcp", home) == "unknown");
   CHECK(detectSkillPlatform("/usr/local/bin/nemo-video-mcp", home) == "unknown");
   CHECK(detectSkillPlatform("/home/u/bin/nemo-video-mcp", home) == "unknown");
 }
@@ -69,4 +74,17 @@ TEST_CASE("the running binary's own path is absolute and canonical", "[nemo][pla
   CHECK(fs::exists(exe));
   CHECK(exe == fs::canonical(exe));
   CHECK(exe.filename() == "unit-tests");
+}
+
+TEST_CASE("a binary beside a SKILL.md serves the skill its folder is named after", "[nemo][platform]") {
+  const fs::path root = fs::temp_directory_path() / ("nemo-skill-folder-test-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "ai-to-video");
+  fs::create_directories(root / "no-manifest");
+  { std::ofstream(root / "ai-to-video" / "SKILL.md") << "---\nname: ai-to-video\n---\n"; }
+  CHECK(skillOfFolder(root / "ai-to-video" / "nemo-video-mcp") == "ai-to-video");
+  CHECK(skillOfFolder(root / "no-manifest" / "nemo-video-mcp").empty());
+  CHECK(skillOfFolder("nemo-video-mcp").empty());
+  CHECK(skillOfFolder("").empty());
+  fs::remove_all(root);
 }

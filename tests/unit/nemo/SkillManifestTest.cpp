@@ -21,23 +21,29 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 const std::vector<std::string> kAllFormats{"mp4", "mov", "avi", "webm", "mkv", "jpg", "png",
                                            "gif", "webp", "mp3", "wav", "m4a", "aac"};
 
-// A valid manifest whose front matter lines can be swapped one at a time.
+// A valid manifest whose front matter lines can be swapped one at a time: top-level fields by
+// their name, metadata entries by "metadata.<key>" (an empty line drops the field).
 std::string manifestWith(const std::map<std::string, std::string>& replace = {}) {
   std::map<std::string, std::string> lines{
       {"name", "name: demo-skill"},
-      {"display_name", "display_name: Demo Skill"},
       {"description", "description: \"A demo: nothing more.\""},
-      {"version", "version: 2.3.4"},
-      {"limits", "limits:\n  upload_max_mb: 50\n  formats: [mp4, png]"},
-      {"example_prompts", "example_prompts:\n  - \"make a video\""},
-      {"mcp", "mcp:\n  command: nemo-video-mcp\n  args: [\"--skill\", \"demo-skill\"]"},
+      {"metadata.display-name", "  display-name: Demo Skill"},
+      {"metadata.version", "  version: \"2.3.4\""},
+      {"metadata.upload-max-mb", "  upload-max-mb: \"50\""},
+      {"metadata.formats", "  formats: mp4 png"},
+      {"metadata.example-prompts", "  example-prompts: |-\n    make a video\n    export it"},
+      {"metadata.mcp-command", "  mcp-command: nemo-video-mcp"},
+      {"metadata.mcp-args", "  mcp-args: --skill demo-skill"},
   };
   for (const auto& [key, line] : replace) lines[key] = line;
-  std::string text = "---\n";
+  std::string top;
+  std::string metadata;
   for (const auto& [key, line] : lines) {
-    if (!line.empty()) text += line + "\n";
+    if (line.empty()) continue;
+    (key.starts_with("metadata.") ? metadata : top) += line + "\n";
   }
-  return text + "---\n# Demo\nBody text.\n";
+  if (!lines.contains("metadata")) top += "metadata:\n" + metadata;
+  return "---\n" + top + "---\n# Demo\nBody text.\n";
 }
 
 std::string errorOf(const std::string& text) {
@@ -129,7 +135,7 @@ TEST_CASE("a valid manifest is read field by field", "[nemo][manifest]") {
   CHECK(m.version == "2.3.4");
   CHECK(m.uploadMaxBytes == 50 * kMiB);
   CHECK(m.formats == std::vector<std::string>{"mp4", "png"});
-  CHECK(m.examplePrompts == std::vector<std::string>{"make a video"});
+  CHECK(m.examplePrompts == std::vector<std::string>{"make a video", "export it"});
   CHECK(m.body == "# Demo\nBody text.\n");
 }
 
@@ -153,8 +159,18 @@ TEST_CASE("front matter framing variants", "[nemo][manifest]") {
     REQUIRE(parsed);
     CHECK(parsed.manifest->body.empty());
   }
-  SECTION("extra top-level keys are tolerated") {
-    CHECK(parseSkillManifest(manifestWith({{"zz", "homepage: https://example.com"}})));
+  SECTION("extra metadata keys are tolerated, and the optional Agent Skills fields") {
+    CHECK(parseSkillManifest(manifestWith({{"metadata.zz", "  homepage: https://example.com"},
+                                           {"license", "license: MIT"},
+                                           {"compatibility", "compatibility: Needs the network"},
+                                           {"allowed-tools", "allowed-tools: Read Bash(ls:*)"}})));
+  }
+  SECTION("the ClawHub block under metadata.openclaw") {
+    const auto parsed = parseSkillManifest(manifestWith(
+        {{"metadata.openclaw", "  openclaw:\n    emoji: x\n    primaryEnv: NEMO_TOKEN\n    requires:\n      config:\n"
+                               "        - mcp.servers.demo-skill"}}));
+    INFO(parsed.error);
+    CHECK(parsed);
   }
 }
 
@@ -176,49 +192,66 @@ TEST_CASE("broken front matter names what is wrong", "[nemo][manifest]") {
     CHECK_THAT(error, Catch::Contains("not valid YAML") && Catch::Contains("line"));
   }
   SECTION("missing version") {
-    CHECK(errorOf(manifestWith({{"version", ""}})) == "front matter is missing the required field 'version'");
+    CHECK(errorOf(manifestWith({{"metadata.version", ""}})) ==
+          "front matter is missing the required field 'metadata.version'");
   }
-  SECTION("missing nested limit") {
-    CHECK(errorOf(manifestWith({{"limits", "limits:\n  formats: [mp4]"}})) ==
-          "front matter is missing the required field 'limits.upload_max_mb'");
+  SECTION("missing metadata") {
+    CHECK(errorOf(manifestWith({{"metadata", ""}})) == "front matter is missing the required field 'metadata'");
   }
-  SECTION("version as a number, not a string") {
-    CHECK(errorOf(manifestWith({{"version", "version: 1.0"}})) ==
-          "front matter field 'version' must be a string (got 1.0)");
+  SECTION("a top-level field outside the Agent Skills format") {
+    CHECK_THAT(errorOf(manifestWith({{"version", "version: 2.3.4"}})),
+               Catch::StartsWith("front matter field 'version' is not part of the Agent Skills format"));
+    CHECK_THAT(errorOf(manifestWith({{"display_name", "display_name: Demo"}})),
+               Catch::StartsWith("front matter field 'display_name' is not part"));
+  }
+  SECTION("metadata values are strings") {
+    CHECK(errorOf(manifestWith({{"metadata.version", "  version: 1.0"}})) ==
+          "front matter field 'metadata.version' must be a string (got 1.0)");
+    CHECK(errorOf(manifestWith({{"metadata.zz", "  zz: [a, b]"}})) ==
+          "front matter field 'metadata.zz' must be a string (got [\"a\",\"b\"])");
   }
   SECTION("version not semver") {
-    CHECK_THAT(errorOf(manifestWith({{"version", "version: \"v1\""}})),
-               Catch::StartsWith("front matter field 'version' must match") && Catch::Contains("\"v1\""));
+    CHECK_THAT(errorOf(manifestWith({{"metadata.version", "  version: \"v1\""}})),
+               Catch::StartsWith("front matter field 'metadata.version' must match") && Catch::Contains("\"v1\""));
   }
-  SECTION("upload limit of the wrong type or range") {
-    CHECK(errorOf(manifestWith({{"limits", "limits:\n  upload_max_mb: \"200\"\n  formats: [mp4]"}})) ==
-          "front matter field 'limits.upload_max_mb' must be an integer (got \"200\")");
-    CHECK(errorOf(manifestWith({{"limits", "limits:\n  upload_max_mb: 2.5\n  formats: [mp4]"}})) ==
-          "front matter field 'limits.upload_max_mb' must be an integer (got 2.5)");
-    CHECK(errorOf(manifestWith({{"limits", "limits:\n  upload_max_mb: 0\n  formats: [mp4]"}})) ==
-          "front matter field 'limits.upload_max_mb' must be at least 1 (got 0)");
-    CHECK(errorOf(manifestWith({{"limits", "limits:\n  upload_max_mb: 999999999\n  formats: [mp4]"}})) ==
-          "front matter field 'limits.upload_max_mb' must be at most 102400 (got 999999999)");
+  SECTION("upload limit of the wrong form or range") {
+    CHECK_THAT(errorOf(manifestWith({{"metadata.upload-max-mb", "  upload-max-mb: \"2.5\""}})),
+               Catch::StartsWith("front matter field 'metadata.upload-max-mb' must match") &&
+                   Catch::EndsWith("(got \"2.5\")"));
+    CHECK_THAT(errorOf(manifestWith({{"metadata.upload-max-mb", "  upload-max-mb: \"0\""}})),
+               Catch::StartsWith("front matter field 'metadata.upload-max-mb' must match"));
+    CHECK(errorOf(manifestWith({{"metadata.upload-max-mb", "  upload-max-mb: \"999999\""}})) ==
+          "front matter field 'metadata.upload-max-mb' must be at most 102400 (got \"999999\")");
+    CHECK_THAT(errorOf(manifestWith({{"metadata.upload-max-mb", "  upload-max-mb: \"99999999999999999999\""}})),
+               Catch::StartsWith("front matter field 'metadata.upload-max-mb' must match"));
   }
   SECTION("unknown format") {
-    CHECK_THAT(errorOf(manifestWith({{"limits", "limits:\n  upload_max_mb: 50\n  formats: [mp4, exe]"}})),
-               Catch::StartsWith("front matter field 'limits.formats[1]' must be one of mp4, mov") &&
-                   Catch::EndsWith("(got \"exe\")"));
+    CHECK_THAT(errorOf(manifestWith({{"metadata.formats", "  formats: mp4 exe"}})),
+               Catch::StartsWith("front matter field 'metadata.formats' must match") &&
+                   Catch::EndsWith("(got \"mp4 exe\")"));
   }
   SECTION("bad slug") {
     CHECK_THAT(errorOf(manifestWith({{"name", "name: Demo_Skill"}})),
                Catch::StartsWith("front matter field 'name' must match"));
+    CHECK_THAT(errorOf(manifestWith({{"name", "name: demo--skill"}})),
+               Catch::StartsWith("front matter field 'name' must match"));
   }
-  SECTION("example prompts not a list") {
-    CHECK(errorOf(manifestWith({{"example_prompts", "example_prompts: make a video"}})) ==
-          "front matter field 'example_prompts' must be an array (got \"make a video\")");
+  SECTION("a description longer than the format allows") {
+    CHECK_THAT(errorOf(manifestWith({{"description", "description: " + std::string(1025, 'x')}})),
+               Catch::StartsWith("front matter field 'description'"));
+  }
+  SECTION("a ClawHub field of the wrong type") {
+    CHECK_THAT(errorOf(manifestWith({{"metadata.openclaw", "  openclaw:\n    os: linux"}})),
+               Catch::StartsWith("front matter field 'metadata.openclaw.os' must be an array"));
+    CHECK_THAT(errorOf(manifestWith({{"metadata.openclaw", "  openclaw:\n    primaryEnv: nemo token"}})),
+               Catch::StartsWith("front matter field 'metadata.openclaw.primaryEnv' must match"));
   }
   SECTION("duplicate key") {
-    CHECK(errorOf(manifestWith({{"zz", "version: 9.9.9"}})) == "front matter field 'version' appears twice");
+    CHECK(errorOf(manifestWith({{"zz", "name: other"}})) == "front matter field 'name' appears twice");
   }
   SECTION("launch line for another skill") {
-    CHECK_THAT(errorOf(manifestWith({{"mcp", "mcp:\n  command: nemo-video-mcp\n  args: [\"--skill\", \"other\"]"}})),
-               Catch::StartsWith("front matter field 'mcp.args'"));
+    CHECK(errorOf(manifestWith({{"metadata.mcp-args", "  mcp-args: --skill other"}})) ==
+          "front matter field 'metadata.mcp-args' must contain \"--skill demo-skill\"");
   }
   SECTION("a key that is not a name") {
     CHECK(errorOf("---\n? [a]\n: b\n---\n") == "front matter has a key that is not a plain name at the top level");
