@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/install.sh: install and uninstall into a temporary HOME (and XDG_CONFIG_HOME)
-# for each target, with a pre-built server binary (--binary), and the platform the installed
-# copy reports to the backend (X-Skill-Platform) for the cursor and clawhub targets.
+# for each target, with a pre-built server binary (--binary), diffing the whole tree before and
+# after; JSONC/JSON5 configurations; and the platform and skill an installed copy reports to the
+# backend (X-Skill-Platform, X-Skill-Source) when started without --skill.
 #
 #   tests/install/test_install.sh
 #   NEMO_SERVER_BINARY   server binary (default build/ci/nemo-video-mcp, then build/release/...)
@@ -83,24 +84,27 @@ new_home() {
 run_install() { "$INSTALL" --skill "$SKILL" --binary "$SERVER_BIN" "$@"; }
 
 # An existing configuration: another server and another top-level key, written the way the
-# installer writes (two-space JSON), so that an uninstall can restore it byte for byte.
+# installer writes (two-space JSON), so that an uninstall can restore it byte for byte. The
+# servers sit under "mcpServers", or under "mcp": {"servers": ...} for OpenClaw (SHAPE openclaw).
 write_config() {
   mkdir -p "$(dirname "$1")"
-  cat >"$1" <<'EOF'
+  local open='  "mcpServers": {' close='  },' pad=''
+  if [ "${2:-}" = "openclaw" ]; then open=$'  "mcp": {\n    "servers": {'; close=$'    }\n  },'; pad='  '; fi
+  cat >"$1" <<EOF
 {
   "theme": "dark",
-  "mcpServers": {
-    "other-server": {
-      "command": "/usr/local/bin/other-mcp",
-      "args": [
-        "--port",
-        "7"
-      ],
-      "env": {
-        "OTHER_TOKEN": "x"
-      }
-    }
-  },
+$open
+$pad    "other-server": {
+$pad      "command": "/usr/local/bin/other-mcp",
+$pad      "args": [
+$pad        "--port",
+$pad        "7"
+$pad      ],
+$pad      "env": {
+$pad        "OTHER_TOKEN": "x"
+$pad      }
+$pad    }
+$close
   "projects": {
     "/some/project": {
       "allowedTools": []
@@ -109,39 +113,45 @@ write_config() {
 }
 EOF
 }
-OTHER_INTACT='eq(c.mcpServers["other-server"], {command: "/usr/local/bin/other-mcp", args: ["--port", "7"], env: {OTHER_TOKEN: "x"}}) && c.theme === "dark" && eq(c.projects, {"/some/project": {allowedTools: []}})'
+# servers_of SHAPE: a JS expression for the server map of the parsed file `c`.
+servers_of() { if [ "$1" = "openclaw" ]; then echo 'c.mcp.servers'; else echo 'c.mcpServers'; fi; }
+other_intact() {
+  local S; S="$(servers_of "$1")"
+  echo "eq($S[\"other-server\"], {command: \"/usr/local/bin/other-mcp\", args: [\"--port\", \"7\"], env: {OTHER_TOKEN: \"x\"}}) && c.theme === \"dark\" && eq(c.projects, {\"/some/project\": {allowedTools: []}})"
+}
+# The tree without backups (an uninstall keeps <file>.bak on purpose).
+tree_without_backups() { snapshot "$1" | grep -v '\.bak$' | grep -v '\.bak ' || true; }
 
-# test_target TARGET SKILL_DIR CONFIG SHAPE: the whole round trip for one target.
+# test_target TARGET SKILL_DIR CONFIG SHAPE [EXTRA_SKILL_DIR]: the whole round trip for one target.
 test_target() {
-  local target="$1" dir="$2" config="$3" shape="$4"
-  local bin="$dir/nemo-video-mcp" out rc expected
+  local target="$1" dir="$2" config="$3" shape="$4" extra="${5:-}"
+  local bin="$dir/nemo-video-mcp" out rc expected S top tree_before
+  S="$(servers_of "$shape")"
+  top="mcpServers"; [ "$shape" = "openclaw" ] && top="mcp"
   section "$target: install into $HOME"
-  if [ -n "$config" ]; then
-    write_config "$config"
-    cp "$config" "$WORK/original.json"
-  fi
+  write_config "$config" "$shape"
+  cp "$config" "$WORK/original.json"
+  tree_before="$(tree_without_backups "$HOME")"
   rc=0; out="$(run_install --target "$target" 2>&1)" || rc=$?
   check "$target: install exits 0" test "$rc" -eq 0
   printf '%s\n' "$out" | sed 's/^/      | /'
   check "$target: binary copied to $dir" same_file "$SERVER_BIN" "$bin"
   check "$target: binary is a real file (not a symlink) and executable" test -f "$bin" -a ! -L "$bin" -a -x "$bin"
   check "$target: SKILL.md copied" same_file "$MANIFEST" "$dir/SKILL.md"
-  if [ -z "$config" ]; then
-    check "$target: no configuration file written" test -z "$(find "$HOME" -name '*.json' -print)"
-    check "$target: output says the folder is the install" contains "$out" "the skill folder $dir is the install"
-  else
-    if [ "$shape" = "claude-code" ]; then
-      expected="{type: \"stdio\", command: \"$bin\", args: [\"--skill\", \"$SKILL\"], env: {}}"
-    else
-      expected="{command: \"$bin\", args: [\"--skill\", \"$SKILL\"]}"
-    fi
-    check "$target: server \"$SKILL\" registered with the installed binary" json "$config" "eq(c.mcpServers[\"$SKILL\"], $expected)"
-    check "$target: other server and other keys kept" json "$config" "$OTHER_INTACT"
-    check "$target: keys keep their order (ours appended)" json "$config" "eq(Object.keys(c), [\"theme\", \"mcpServers\", \"projects\"]) && eq(Object.keys(c.mcpServers), [\"other-server\", \"$SKILL\"])"
-    check "$target: backup equals the original" same_file "$WORK/original.json" "$config.bak"
-    check "$target: output shows the JSON snippet" contains "$out" "\"command\": \"$bin\""
-    check "$target: written with two-space indentation" contains "$(cat "$config")" "    \"$SKILL\": {"
+  if [ -n "$extra" ]; then
+    check "$target: SKILL.md also where the client reads skills ($extra)" same_file "$MANIFEST" "$extra/SKILL.md"
   fi
+  if [ "$shape" = "claude-code" ]; then
+    expected="{type: \"stdio\", command: \"$bin\", args: [\"--skill\", \"$SKILL\"], env: {}}"
+  else
+    expected="{command: \"$bin\", args: [\"--skill\", \"$SKILL\"]}"
+  fi
+  check "$target: server \"$SKILL\" registered with the installed binary" json "$config" "eq($S[\"$SKILL\"], $expected)"
+  check "$target: other server and other keys kept" json "$config" "$(other_intact "$shape")"
+  check "$target: keys keep their order (ours appended)" json "$config" "eq(Object.keys(c), [\"theme\", \"$top\", \"projects\"]) && eq(Object.keys($S), [\"other-server\", \"$SKILL\"])"
+  check "$target: backup equals the original" same_file "$WORK/original.json" "$config.bak"
+  check "$target: output shows the JSON snippet" contains "$out" "\"command\": \"$bin\""
+  check "$target: written with two-space indentation" contains "$(cat "$config")" "  \"$SKILL\": {"
 
   section "$target: second install changes nothing"
   local before after
@@ -151,9 +161,7 @@ test_target() {
   after="$(snapshot "$HOME")"
   check "$target: every file byte-identical, no new file (no second backup)" test "$before" = "$after"
   check "$target: output says unchanged" contains "$out" "unchanged $bin"
-  if [ -n "$config" ]; then
-    check "$target: configuration not rewritten" contains "$out" "unchanged $config"
-  fi
+  check "$target: configuration not rewritten" contains "$out" "unchanged $config"
 
   section "$target: dry-run uninstall changes nothing"
   rc=0; out="$("$INSTALL" --skill "$SKILL" --target "$target" --uninstall --dry-run 2>&1)" || rc=$?
@@ -166,12 +174,12 @@ test_target() {
   printf '%s\n' "$out" | sed 's/^/      | /'
   check "$target: binary removed" missing "$bin"
   check "$target: skill folder removed" missing "$dir"
-  if [ -n "$config" ]; then
-    check "$target: our server removed" json "$config" "!(\"$SKILL\" in c.mcpServers)"
-    check "$target: other server and keys intact" json "$config" "$OTHER_INTACT"
-    check "$target: configuration back to the original, byte for byte" same_file "$WORK/original.json" "$config"
-    check "$target: backup kept" same_file "$WORK/original.json" "$config.bak"
-  fi
+  [ -z "$extra" ] || check "$target: the client's copy of the skill removed" missing "$extra"
+  check "$target: our server removed" json "$config" "!(\"$SKILL\" in $S)"
+  check "$target: other server and keys intact" json "$config" "$(other_intact "$shape")"
+  check "$target: configuration back to the original, byte for byte" same_file "$WORK/original.json" "$config"
+  check "$target: backup kept" same_file "$WORK/original.json" "$config.bak"
+  check "$target: the tree is as before the install (no folder left behind)" test "$tree_before" = "$(tree_without_backups "$HOME")"
   before="$(snapshot "$HOME")"
   rc=0; out="$("$INSTALL" --skill "$SKILL" --target "$target" --uninstall 2>&1)" || rc=$?
   check "$target: second uninstall exits 0 and changes nothing" test "$rc" -eq 0 -a "$before" = "$(snapshot "$HOME")"
@@ -180,10 +188,12 @@ test_target() {
 # ---------------------------------------------------------------------------------------------
 new_home cursor
 test_target cursor "$HOME/.cursor/skills/$SKILL" "$HOME/.cursor/mcp.json" plain
+new_home openclaw
+test_target openclaw "$HOME/.openclaw/skills/$SKILL" "$HOME/.openclaw/openclaw.json" openclaw
 new_home clawhub
-test_target clawhub "$HOME/.clawhub/skills/$SKILL" "" none
+test_target clawhub "$HOME/.clawhub/skills/$SKILL" "$HOME/.openclaw/openclaw.json" openclaw
 new_home claude-code
-test_target claude-code "$HOME/.local/share/nemo-video-mcp/$SKILL" "$HOME/.claude.json" claude-code
+test_target claude-code "$HOME/.local/share/nemo-video-mcp/$SKILL" "$HOME/.claude.json" claude-code "$HOME/.claude/skills/$SKILL"
 new_home claude-desktop
 test_target claude-desktop "$HOME/.local/share/nemo-video-mcp/$SKILL" "$XDG_CONFIG_HOME/Claude/claude_desktop_config.json" plain
 
@@ -193,6 +203,49 @@ export XDG_CONFIG_HOME="$WORK/xdg/elsewhere"
 rc=0; run_install --target claude-desktop >/dev/null 2>&1 || rc=$?
 check "config written under \$XDG_CONFIG_HOME/Claude" json "$XDG_CONFIG_HOME/Claude/claude_desktop_config.json" "c.mcpServers[\"$SKILL\"].command === \"$HOME/.local/share/nemo-video-mcp/$SKILL/nemo-video-mcp\""
 check "nothing under ~/.config" missing "$HOME/.config"
+
+section "a fresh HOME: every target installs and uninstalls to an identical tree"
+for target in cursor openclaw clawhub claude-code claude-desktop; do
+  new_home "fresh-$target"
+  tree_before="$(snapshot "$HOME")"
+  rc=0; out="$(run_install --target "$target" 2>&1)" || rc=$?
+  check "$target: install into an empty HOME exits 0" test "$rc" -eq 0
+  "$INSTALL" --skill "$SKILL" --target "$target" --uninstall >/dev/null 2>&1 || true
+  check "$target: after uninstall the HOME is as before, no empty folder left" test "$tree_before" = "$(snapshot "$HOME")"
+done
+
+section "JSONC and JSON5 configurations are merged, not refused"
+new_home jsonc
+mkdir -p "$HOME/.cursor"
+cat >"$HOME/.cursor/mcp.json" <<'JSONC'
+// Cursor's MCP servers
+{
+  "mcpServers": {
+    /* a server with a URL inside a string: // is not a comment there */
+    "web": {"url": "http://localhost:1/x", "note": "a, b ]"},
+  },
+}
+JSONC
+rc=0; out="$(run_install --target cursor 2>&1)" || rc=$?
+check "JSONC: install exits 0" test "$rc" -eq 0
+check "JSONC: ours added, the other server and its strings intact" json "$HOME/.cursor/mcp.json" "eq(Object.keys(c.mcpServers), [\"web\", \"$SKILL\"]) && eq(c.mcpServers.web, {url: \"http://localhost:1/x\", note: \"a, b ]\"})"
+check "JSONC: says the comments are in the backup" contains "$out" "comments in $HOME/.cursor/mcp.json could not be kept"
+check "JSONC: the backup is the original, comments included" contains "$(cat "$HOME/.cursor/mcp.json.bak")" "// Cursor's MCP servers"
+rc=0; out="$("$INSTALL" --skill "$SKILL" --target cursor --uninstall 2>&1)" || rc=$?
+check "JSONC: uninstall removes ours and keeps the other" json "$HOME/.cursor/mcp.json" "eq(Object.keys(c.mcpServers), [\"web\"])"
+mkdir -p "$HOME/.openclaw"
+cat >"$HOME/.openclaw/openclaw.json" <<'JSON5'
+{
+  // OpenClaw writes JSON5
+  agents: { defaults: { model: 'anthropic/claude', note: "it's" } },
+  mcp: { servers: {}, },
+}
+JSON5
+rc=0; out="$(run_install --target openclaw 2>&1)" || rc=$?
+check "JSON5: install exits 0" test "$rc" -eq 0
+check "JSON5: ours under mcp.servers, the rest intact" json "$HOME/.openclaw/openclaw.json" "eq(c.agents, {defaults: {model: \"anthropic/claude\", note: \"it's\"}}) && c.mcp.servers[\"$SKILL\"].command === \"$HOME/.openclaw/skills/$SKILL/nemo-video-mcp\""
+"$INSTALL" --skill "$SKILL" --target openclaw --uninstall >/dev/null 2>&1 || true
+check "JSON5: uninstall keeps the servers map that was there" json "$HOME/.openclaw/openclaw.json" "eq(c.mcp, {servers: {}})"
 
 section "no configuration yet: created, then removed again"
 new_home fresh
@@ -265,6 +318,7 @@ check "uninstalling claude-code keeps the binary claude-desktop still runs" test
 check "claude-code entry gone" missing "$HOME/.claude.json"
 "$INSTALL" --skill "$SKILL" --target claude-desktop --uninstall >/dev/null 2>&1 || true
 check "uninstalling claude-desktop too removes our folder" missing "$HOME/.local/share/nemo-video-mcp"
+check "and every folder the installs created (~/.claude, ~/.local, ~/.config/Claude)" test -z "$(ls -A "$HOME")"
 
 section "two skills side by side"
 new_home two-skills
@@ -316,13 +370,17 @@ backend_post() {
     req.on("error", (e) => { console.error(e.message); process.exit(1); }); req.end();' "http://127.0.0.1:$backend_port$1"
 }
 
-# talk_to BINARY NAME: runs one session of the server at BINARY; leaves its output in $WORK/NAME.out.
+# talk_to BINARY NAME [ARGS...]: runs one session of the server at BINARY (with ARGS, by default
+# --skill $SKILL); leaves its output in $WORK/NAME.out.
 talk_to() {
   local server="$1" name="$2" pid fd i
+  shift 2
+  local args=("$@")
+  ((${#args[@]})) || args=(--skill "$SKILL")
   mkfifo "$WORK/$name.in"
   env -u NEMO_TOKEN -u XDG_STATE_HOME -u NEMO_SKILL -u NEMO_LOG_FILE HOME="$HOME" XDG_CONFIG_HOME="$HOME/.config" \
     NEMO_BASE_URL="http://127.0.0.1:$backend_port" NEMO_OUTPUT_DIR="$HOME/Videos" \
-    "$server" --skill "$SKILL" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    "$server" "${args[@]}" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   pid=$!
   exec {fd}>"$WORK/$name.in"
   printf '%s\n' \
@@ -339,11 +397,12 @@ talk_to() {
   wait "$pid" 2>/dev/null || true
 }
 
-# platform_seen: the x-skill-platform values of the API requests so far, sorted, unique.
-platform_seen() {
-  backend_get /_test/requests | node -e '
+# header_seen [HEADER]: the values of a header (x-skill-platform by default) in the API requests
+# so far, sorted, unique.
+header_seen() {
+  backend_get /_test/requests | HEADER="${1:-x-skill-platform}" node -e '
     let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
-      const seen = new Set(JSON.parse(s).filter((r) => r.host === "api").map((r) => r.headers["x-skill-platform"] || "(none)"));
+      const seen = new Set(JSON.parse(s).filter((r) => r.host === "api").map((r) => r.headers[process.env.HEADER] || "(none)"));
       process.stdout.write([...seen].sort().join(","));
     });'
 }
@@ -354,24 +413,31 @@ credits_answered() {
     if (!reply || !reply.result || reply.result.isError) { console.error(JSON.stringify(reply)); process.exit(1); }' "$WORK/$1.out"
 }
 
-section "an installed copy reports its platform (X-Skill-Platform)"
+section "an installed copy reports its platform (X-Skill-Platform) and, without --skill, its folder's skill"
 start_backend
 check "test backend started" test -n "$backend_port"
-for target in cursor clawhub; do
+for target in cursor openclaw clawhub; do
   new_home "platform-$target"
   run_install --target "$target" >/dev/null 2>&1 || true
   installed="$HOME/.$target/skills/$SKILL/nemo-video-mcp"
+  expected="$target"; [ "$target" = "openclaw" ] && expected="clawhub"
   backend_post "/_test/reset"
-  talk_to "$installed" "$target"
+  talk_to "$installed" "$target" --log-level warn
   check "$target: the installed copy answered the credits call" credits_answered "$target"
-  seen="$(platform_seen)"
-  check "$target: the backend saw x-skill-platform: $target (saw: $seen)" test "$seen" = "$target"
+  seen="$(header_seen)"
+  check "$target: the backend saw x-skill-platform: $expected (saw: $seen)" test "$seen" = "$expected"
+  seen="$(header_seen x-skill-source)"
+  check "$target: started without --skill, it serves its folder's skill (saw x-skill-source: $seen)" test "$seen" = "$SKILL"
 done
 new_home platform-none
 backend_post "/_test/reset"
 talk_to "$SERVER_BIN" build-tree
-seen="$(platform_seen)"
+seen="$(header_seen)"
 check "control: the binary in the build tree sends x-skill-platform: unknown (saw: $seen)" test "$seen" = "unknown"
+backend_post "/_test/reset"
+talk_to "$SERVER_BIN" build-tree-default --log-level warn
+seen="$(header_seen x-skill-source)"
+check "control: the binary in the build tree, without --skill, serves the default skill (saw: $seen)" test "$seen" = "video-generator-free-no-limits"
 
 printf '\n%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
