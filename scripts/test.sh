@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every test suite:
 #   unit (Catch2), end-to-end (the real binary against the loopback test backend),
-#   conformance (the official MCP TypeScript clients from npm), install/uninstall, and the demo,
+#   conformance (the official MCP TypeScript clients from npm), install/uninstall, the real
+#   Claude Code CLI against the plugins and the installer, and the demo,
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.
 # Ends with one line "N passed, 0 failed" (N counts test cases over all suites).
 #   scripts/test.sh                    everything
@@ -44,6 +45,9 @@ suite node_count env -C tests/conformance NEMO_SERVER_BINARY="$build/nemo-video-
 section "install and uninstall"
 suite plain_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" \
   bash tests/install/test_install.sh
+
+section "clients (the real Claude Code CLI: plugins, claude mcp add, claude mcp list)"
+suite plain_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" bash tests/clients/test_clients.sh
 
 section "demo (the README's main job)"
 suite plain_count bash tests/demo/test_demo.sh ci
