@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/ClientRegistrations.h"
 #include "http/HttpClient.h"
 #include "nemo/Credentials.h"
 #include "nemo/NemoClient.h"
@@ -67,6 +68,40 @@ void checkFolder(Report& report, const std::string& name, const std::filesystem:
   report.pass(name, dir.string() + " (mode " + octal(info.st_mode) + ")");
 }
 
+std::string commandLine(const Registration& server) {
+  std::string line = server.command;
+  for (const auto& arg : server.args) line += " " + arg;
+  return line;
+}
+
+// The servers each agent client on this machine would start, and whether it can start them.
+void checkClientRegistrations(Report& report, const std::string& slug) {
+  int listed = 0;
+  for (const auto& config : findClientRegistrations(support::homeDirectory(), support::configDirectory().parent_path())) {
+    const std::string check = "client " + config.client;
+    if (!config.error.empty()) {
+      report.warn(check, config.file.string() + " is " + config.error + " (or uses JSON5 this check cannot read)",
+                  "fix the file; the installer keeps the original as " + config.file.string() + ".bak");
+      continue;
+    }
+    for (const auto& server : config.servers) {
+      ++listed;
+      const std::string says = config.file.string() + ": \"" + server.server + "\" runs " + commandLine(server);
+      if (server.commandFound) {
+        report.pass(check, says);
+      } else {
+        report.fail(check, says + ", which cannot be run (missing or not executable)",
+                    "scripts/install.sh --skill " + server.server + " --target " + config.installTarget +
+                        " (or remove the entry)");
+      }
+    }
+  }
+  if (listed == 0) {
+    report.warn("clients", "no agent client configuration lists nemo-video-mcp yet",
+                "scripts/install.sh --skill " + slug + " --target cursor|claude-code|claude-desktop|openclaw|clawhub");
+  }
+}
+
 }  // namespace
 
 int runDoctor(const Configuration& configuration, std::ostream& out) {
@@ -88,6 +123,7 @@ int runDoctor(const Configuration& configuration, std::ostream& out) {
   const auto& config = configuration.client;
   report.pass("API base URL", config.baseUrl);
   report.pass("platform", config.skillPlatform + " (from where this binary is installed)");
+  checkClientRegistrations(report, manifest.slug);
 
   checkFolder(report, "config folder", support::configDirectory(), 0700);
   auto credentialsFile = support::configDirectory() / "credentials.json";

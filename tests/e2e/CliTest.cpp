@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "e2e/support/Backend.h"
 #include "e2e/support/ServerProcess.h"
 
@@ -81,4 +83,36 @@ TEST_CASE("doctor: a broken set-up names each problem and its fix", "[e2e][cli]"
   auto unknownSkill = runBinary({"doctor", "--skill", "nope"}, home.path(), "http://127.0.0.1:9");
   CHECK(unknownSkill.code == 1);
   CHECK(unknownSkill.output.find("ai-to-video") != std::string::npos);
+}
+
+TEST_CASE("doctor: lists the clients that run this server and flags a command that is gone", "[e2e][cli]") {
+  Backend backend;
+  TempDir home;
+  const auto write = [](const std::filesystem::path& file, const std::string& text) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+  };
+  // Cursor: JSONC, our server by its absolute path (this very binary), and someone else's server.
+  write(home.path() / ".cursor" / "mcp.json", std::string("// mine\n{\"mcpServers\": {\"ai-to-video\": {\"command\": \"") +
+                                                  NEMO_SERVER_BINARY +
+                                                  "\", \"args\": [\"--skill\", \"ai-to-video\"]},\n"
+                                                  "\"other\": {\"command\": \"/bin/true\"},}}\n");
+  // Claude Code: an install whose binary was deleted since.
+  write(home.path() / ".claude.json",
+        R"({"mcpServers": {"video-generation-free": {"type": "stdio", "command": "/gone/nemo-video-mcp", "args": ["--skill", "video-generation-free"]}}})");
+  auto run = runBinary({"doctor"}, home.path(), backend.baseUrl());
+  INFO(run.output);
+  CHECK(run.code == 1);
+  CHECK(run.output.find(std::string("[ ok ] client Cursor: ") + (home.path() / ".cursor" / "mcp.json").string() +
+                        ": \"ai-to-video\" runs " + NEMO_SERVER_BINARY + " --skill ai-to-video") != std::string::npos);
+  CHECK(run.output.find("\"other\"") == std::string::npos);
+  CHECK(run.output.find("[FAIL] client Claude Code: ") != std::string::npos);
+  CHECK(run.output.find("/gone/nemo-video-mcp --skill video-generation-free, which cannot be run") != std::string::npos);
+  CHECK(run.output.find("scripts/install.sh --skill video-generation-free --target claude-code") != std::string::npos);
+
+  // Nothing registered: a warning with the way to register, not a failure.
+  TempDir empty;
+  auto none = runBinary({"doctor"}, empty.path(), backend.baseUrl());
+  CHECK(none.code == 0);
+  CHECK(none.output.find("[warn] clients: no agent client configuration lists nemo-video-mcp yet") != std::string::npos);
 }
