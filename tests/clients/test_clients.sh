@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Tests the set-up against the real Claude Code CLI (pinned in tests/clients/package-lock.json),
-# in a temporary HOME, offline:
+# Tests the set-up against the real Claude Code CLI and OpenClaw (pinned in
+# tests/clients/package-lock.json), in a temporary HOME, offline:
 #   - `claude plugin validate --strict` accepts the marketplace and every skill's plugin, and
 #     reads from each the skill and the MCP server that starts this skill;
 #   - scripts/install.sh --target claude-code with `claude` on PATH registers through
@@ -8,12 +8,15 @@
 #     the uninstall removes it again and leaves no file of ours;
 #   - the plugin installed from the repository's marketplace starts its server through
 #     `npx -y nemo-video-mcp` (a stand-in npx on PATH runs the built binary, as the npm package
-#     is not reachable here), and `claude mcp list` reports it connected.
+#     is not reachable here), and `claude mcp list` reports it connected;
+#   - scripts/install.sh --target openclaw: `openclaw skills info` shows the skill ready (its
+#     metadata.openclaw read, the server's registration found), `openclaw mcp probe` starts the
+#     server and lists its tools, and without the registration the skill is not offered.
 #
 #   tests/clients/test_clients.sh
 #   NEMO_SERVER_BINARY   server binary (default build/ci/nemo-video-mcp, then build/release/...)
 #
-# Installs the pinned CLI with `npm ci` when it is missing. Ends with "N passed, M failed".
+# Installs the pinned clients once per machine (see CACHE below). Ends with "N passed, M failed".
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,10 +26,22 @@ SERVER_BIN="${NEMO_SERVER_BINARY:-$ROOT/build/ci/nemo-video-mcp}"
 [ -x "$SERVER_BIN" ] || SERVER_BIN="$ROOT/build/release/nemo-video-mcp"
 [ -x "$SERVER_BIN" ] || { echo "test_clients: no server binary; build first or set NEMO_SERVER_BINARY" >&2; exit 2; }
 
-# Once per machine (and again when the lockfile changes): the pinned CLI.
-if [ ! -x "$HERE/node_modules/.bin/claude" ] || [ "$HERE/package-lock.json" -nt "$HERE/node_modules/.package-lock.json" ]; then
-  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# The pinned clients, installed once per machine (and again when the lockfile changes) into a
+# cache folder outside the clone, so that a fresh clone (CI) finds them. OpenClaw's install
+# script refuses Node < 24.16, and npm runs install scripts with its own Node: so npm runs with
+# the Node 24 of the npm package `node`, installed first.
+CACHE="${NEMO_CLIENTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nemo-video-mcp-tests}/clients-$(cat "$HERE/package.json" "$HERE/package-lock.json" | sha256sum | cut -c1-16)"
+NODE24_VERSION="$(node -e 'console.log(require(process.argv[1]).dependencies.node)' "$HERE/package.json")"
+if [ ! -x "$CACHE/node_modules/.bin/openclaw" ] || [ ! -x "$CACHE/node_modules/.bin/claude" ]; then
+  echo "test_clients: installing the pinned clients into $CACHE (once per machine)"
+  rm -rf "$CACHE.part" && mkdir -p "$CACHE.part/node24"
+  (cd "$CACHE.part/node24" && echo '{"private": true}' >package.json &&
+    npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node@$NODE24_VERSION" >/dev/null)
+  cp "$HERE/package.json" "$HERE/package-lock.json" "$CACHE.part/"
+  (cd "$CACHE.part" && PATH="$CACHE.part/node24/node_modules/.bin:$PATH" npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  rm -rf "$CACHE" && mv "$CACHE.part" "$CACHE"
 fi
+NODE24="$CACHE/node_modules/.bin/node"
 
 WORK="$(cd "$(mktemp -d "${TMPDIR:-/tmp}/nemo-clients-test.XXXXXX")" && pwd -P)"
 trap 'rm -rf "$WORK"' EXIT
@@ -35,7 +50,10 @@ export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config"
 unset XDG_DATA_HOME NEMO_SKILL NEMO_TOKEN
 # Claude Code offline and quiet: no telemetry, no update checks.
 export DISABLE_TELEMETRY=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1
-ln -s "$HERE/node_modules/.bin/claude" "$WORK/bin/claude"
+ln -s "$CACHE/node_modules/.bin/claude" "$WORK/bin/claude"
+# openclaw runs on Node 24, whatever node is first on PATH.
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24" "$CACHE/node_modules/openclaw/openclaw.mjs" >"$WORK/bin/openclaw"
+chmod +x "$WORK/bin/openclaw"
 # The plugin's .mcp.json runs `npx -y nemo-video-mcp ...`; here npx runs the built binary.
 cat >"$WORK/bin/npx" <<EOF
 #!/bin/sh
@@ -47,19 +65,8 @@ EOF
 chmod +x "$WORK/bin/npx"
 export PATH="$WORK/bin:$PATH"
 
-passed=0
-failed=0
-section() { printf '\n== %s\n' "$*"; }
-pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-flunk() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/      /'; }
-check() {
-  local description="$1"; shift
-  local output rc=0
-  output="$("$@" 2>&1)" || rc=$?
-  if [ "$rc" -eq 0 ]; then pass "$description"; else flunk "$description" "$output"; fi
-}
-contains() { grep -qF -- "$2" <<<"$1" || { echo "expected to find: $2"; echo "in: $1"; return 1; }; }
-lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "did not expect: $2"; echo "in: $1"; return 1; }; }
+# shellcheck source=../support/checks.sh
+source "$ROOT/tests/support/checks.sh"
 # claude_run ARGS...: the CLI's output (stdout and stderr); its exit status in $rc.
 claude_run() { rc=0; out="$(timeout 120 claude "$@" 2>&1)" || rc=$?; }
 
@@ -106,5 +113,22 @@ claude_run mcp list
 check "claude mcp list starts the plugin's server through npx: ✔ Connected" \
   contains "$out" "plugin:$SKILL:$SKILL: npx -y nemo-video-mcp --skill $SKILL - ✔ Connected"
 
-printf '\n%d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+section "installer, openclaw target: OpenClaw itself reads the skill and starts the server"
+openclaw_run() { rc=0; out="$(timeout 180 openclaw "$@" 2>&1)" || rc=$?; }
+rc=0; out="$("$ROOT/scripts/install.sh" --skill "$SKILL" --target openclaw --binary "$SERVER_BIN" 2>&1)" || rc=$?
+check "install exits 0" test "$rc" -eq 0
+openclaw_run skills info "$SKILL"
+check "openclaw skills info: the skill is ready, with its emoji" contains "$out" "🎬 $SKILL ✓ Ready"
+check "openclaw skills info: read from ~/.openclaw/skills" contains "$out" "Path: ~/.openclaw/skills/$SKILL/SKILL.md"
+check "openclaw skills info: its requirement, the registered server, is met" contains "$out" "Config: ✓ mcp.servers.$SKILL"
+check "openclaw skills info: NEMO_TOKEN is its key" contains "$out" "Primary env: NEMO_TOKEN"
+openclaw_run mcp probe "$SKILL"
+check "openclaw mcp probe starts the installed server and lists its 6 tools" contains "$out" "$SKILL: 6 tools"
+openclaw_run mcp unset "$SKILL"
+openclaw_run skills info "$SKILL"
+check "without the registered server the skill is not offered (requires.config)" lacks "$out" "✓ Ready"
+rc=0; out="$("$ROOT/scripts/install.sh" --skill "$SKILL" --target openclaw --uninstall 2>&1)" || rc=$?
+check "uninstall exits 0" test "$rc" -eq 0
+check "uninstall removed the skill folder" test ! -e "$HOME/.openclaw/skills/$SKILL"
+
+finish

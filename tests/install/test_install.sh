@@ -45,21 +45,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-section() { printf '\n== %s\n' "$*"; }
-pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-flunk() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/      /'; }
-# check DESCRIPTION COMMAND...: one check, passed when the command succeeds.
-check() {
-  local description="$1"; shift
-  local output rc=0
-  output="$("$@" 2>&1)" || rc=$?
-  if [ "$rc" -eq 0 ]; then pass "$description"; else flunk "$description" "$output"; fi
-}
+# shellcheck source=../support/checks.sh
+source "$ROOT/tests/support/checks.sh"
 same_file() { cmp "$1" "$2"; }
 missing() { if [ -e "$1" ] || [ -L "$1" ]; then echo "$1 exists"; return 1; fi; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "expected to find: $2"; echo "in: $1"; return 1; }; }
 # json FILE JS-EXPRESSION: evaluates the expression with `c` = the parsed file; true passes.
 json() {
   node -e '
@@ -439,5 +428,4 @@ talk_to "$SERVER_BIN" build-tree-default --log-level warn
 seen="$(header_seen x-skill-source)"
 check "control: the binary in the build tree, without --skill, serves the default skill (saw: $seen)" test "$seen" = "video-generator-free-no-limits"
 
-printf '\n%d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+finish
