@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -127,6 +128,16 @@ TEST_CASE("each skill folder is also a Claude Code and a Cursor plugin of that o
       CHECK(plugin["version"] == manifest.manifest->version);
       CHECK(plugin["skills"] == json::array({"./"}));
     }
+    // Cursor's manifest takes no field beyond those its reference lists.
+    const json cursor = json::parse(readFile(folder / ".cursor-plugin/plugin.json"));
+    for (const auto& [key, value] : cursor.items()) {
+      INFO(key);
+      CHECK(std::set<std::string>{"name", "displayName", "description", "version", "author", "publisher", "homepage",
+                                  "repository", "license", "logo", "keywords", "category", "tags", "commands",
+                                  "agents", "skills", "rules", "hooks", "variables", "mcpServers"}
+                .contains(key));
+    }
+    CHECK(cursor["mcpServers"] == "./.mcp.json");
     // The plugin starts the server through the npm package, for this very skill.
     const json mcp = json::parse(readFile(folder / ".mcp.json"));
     CHECK(mcp["mcpServers"][slug]["command"] == "npx");
@@ -136,7 +147,7 @@ TEST_CASE("each skill folder is also a Claude Code and a Cursor plugin of that o
   const json market = json::parse(readFile(fs::path(NEMO_SOURCE_DIR) / ".claude-plugin" / "marketplace.json"));
   std::vector<std::string> listed;
   for (const auto& plugin : market["plugins"]) {
-    listed.push_back(plugin["name"]);
+    listed.push_back(plugin["name"].get<std::string>());
     CHECK(plugin["source"] == "./manifests/" + plugin["name"].get<std::string>());
   }
   CHECK(listed == nemo::api::bundledSkillSlugs());
