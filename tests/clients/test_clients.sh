@@ -126,7 +126,9 @@ openclaw_run mcp probe "$SKILL"
 check "openclaw mcp probe starts the installed server and lists its 6 tools" contains "$out" "$SKILL: 6 tools"
 openclaw_run mcp unset "$SKILL"
 openclaw_run skills info "$SKILL"
-check "without the registered server the skill is not offered (requires.config)" lacks "$out" "✓ Ready"
+check "without the registered server the skill is not offered to the model (requires.config)" \
+  contains "$out" "Config: ✗ mcp.servers.$SKILL"
+check "... and says it needs setup" contains "$out" "Visible to model: no"
 rc=0; out="$("$ROOT/scripts/install.sh" --skill "$SKILL" --target openclaw --uninstall 2>&1)" || rc=$?
 check "uninstall exits 0" test "$rc" -eq 0
 check "uninstall removed the skill folder" test ! -e "$HOME/.openclaw/skills/$SKILL"
