@@ -12,6 +12,7 @@
 
 #include "support/Jsonc.h"
 #include "support/Subprocess.h"
+#include "support/UntrustedJson.h"
 
 namespace nemo::app {
 namespace {
@@ -63,7 +64,8 @@ ClientConfig read(const ClientFile& source) {
   std::ifstream in(source.file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  const json data = json::parse(support::jsoncToJson(text.str()), nullptr, /*allow_exceptions=*/false);
+  // Another program's file: read with the same depth limits as any JSON from outside.
+  const json data = support::parseJsonOrDiscarded(support::jsoncToJson(text.str()));
   if (data.is_discarded()) {
     config.error = "not valid JSON";
     return config;

@@ -22,7 +22,8 @@ Usage:
   nemo-video-mcp --help | --version
 
 Options:
-  --skill <slug>        skill manifest to serve (env NEMO_SKILL; default video-generator-free-no-limits)
+  --skill <slug>        skill manifest to serve (env NEMO_SKILL; default: the skill folder this binary
+                        is installed in, else video-generator-free-no-limits)
   --base-url <url>      NemoVideo API (env NEMO_BASE_URL; default https://mega-api-prod.nemovideo.ai)
   --log-level <level>   trace|debug|info|warn|error|off (env NEMO_LOG_LEVEL; default info)
   --log-file <path>     log to this file instead of stderr (env NEMO_LOG_FILE)
