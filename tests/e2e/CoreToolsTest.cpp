@@ -288,12 +288,12 @@ TEST_CASE("each of the five skills sends its own slug and front-matter version",
   Backend backend;
   for (const std::string slug : {"video-generator-free-no-limits", "video-making-free-ai", "video-generator-free-gemini",
                                  "video-generation-free", "ai-to-video"}) {
-    // The version as the manifest's YAML front matter states it.
+    // The version as the manifest's YAML front matter states it (`metadata.version`, indented).
     std::string version;
     std::ifstream manifest(std::filesystem::path(NEMO_SOURCE_DIR) / "manifests" / slug / "SKILL.md");
     for (std::string line; std::getline(manifest, line);) {
-      if (line.rfind("version:", 0) == 0) {
-        version = line.substr(8);
+      if (line.rfind("  version:", 0) == 0) {
+        version = line.substr(10);
         version.erase(0, version.find_first_not_of(" \"'"));
         version.erase(version.find_last_not_of(" \"'\r") + 1);
         break;
