@@ -69,8 +69,8 @@ FrontMatter splitFrontMatter(std::string_view text) {
   return {{}, {}, "front matter is not closed: no second line '---' after the first"};
 }
 
-// YAML 1.2 core schema resolution of an untagged plain scalar, so that `upload_max_mb: 200` is a
-// number and `version: 1.0.0` a string, as a YAML reader in any other language would see them.
+// YAML 1.2 core schema resolution of an untagged plain scalar, so that `version: 1.0` is a number (refused where
+// metadata wants a string) and `version: 1.0.0` a string, as a YAML reader in any other language sees them.
 json plainScalar(const std::string& s) {
   static const std::regex kInteger("[-+]?[0-9]+");
   static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
