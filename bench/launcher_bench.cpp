@@ -13,12 +13,7 @@
 
 #include "BenchSupport.h"
 
-#ifndef NEMO_SOURCE_DIR
-#define NEMO_SOURCE_DIR ""
-#endif
-#ifndef NEMO_BENCH_BUILD_TYPE
-#define NEMO_BENCH_BUILD_TYPE "unknown"
-#endif
+// NEMO_SOURCE_DIR and NEMO_BENCH_BUILD_TYPE come from bench/CMakeLists.txt.
 
 namespace {
 

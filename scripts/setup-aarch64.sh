@@ -37,19 +37,19 @@ build_packages=(libyaml-cpp-dev:arm64 libyaml-cpp0.7:arm64 libspdlog-dev:arm64 l
   libfmt-dev:arm64 libfmt9:arm64 libcurl4-openssl-dev:arm64 nlohmann-json3-dev libvalijson-dev)
 mapfile -t run_packages < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
   --no-breaks --no-replaces --no-enhances libcurl4:arm64 | grep -v '^ ')
-wanted="$(printf '%s\n' "${build_packages[@]}" "${run_packages[@]}" | sort -u)"
+mapfile -t wanted < <(printf '%s\n' "${build_packages[@]}" "${run_packages[@]}" | sort -u)
 # The stamp records which packages (and versions) the sysroot holds: the same list skips the work.
-stamp="$(apt-cache policy $wanted 2>/dev/null | grep -E '^[^ ]|Candidate')"
+stamp="$(apt-cache policy "${wanted[@]}" 2>/dev/null | grep -E '^[^ ]|Candidate')"
 if [ -f "$sysroot/.packages" ] && [ "$(cat "$sysroot/.packages")" = "$stamp" ]; then
   exit 0
 fi
-echo "setup-aarch64: unpacking $(wc -l <<<"$wanted") arm64 packages into $sysroot" >&2
+echo "setup-aarch64: unpacking ${#wanted[@]} arm64 packages into $sysroot" >&2
 rm -rf "$sysroot" && mkdir -p "$sysroot"
 debs="$(mktemp -d)"
 trap 'rm -rf "$debs"' EXIT
 # apt-get download resolves names like apt-get install; arch-independent packages keep no suffix.
 # (As root it warns that the download is not sandboxed: shown only when the download fails.)
-if ! (cd "$debs" && apt-get download -qq $wanted 2>"$debs/log"); then
+if ! (cd "$debs" && apt-get download -qq "${wanted[@]}" 2>"$debs/log"); then
   cat "$debs/log" >&2
   exit 1
 fi

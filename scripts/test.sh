@@ -44,9 +44,10 @@ release=$(mktemp -d /tmp/nemo-release.XXXXXX)
 trap 'rm -f "$log"; rm -rf "$release"' EXIT
 version="$(sed -n 's/^project(nemo-video-mcp VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)"
 for arch in x86_64 aarch64; do tar -xzf "dist/nemo-video-mcp-$version-linux-$arch.tar.gz" -C "$release"; done
-# The npm packages as a user gets them, installed without the network into a prefix of their own.
+# The npm packages as a user gets them, installed without the network into a prefix of their own
+# (absolute paths: npm reads "dist/x.tgz" as a GitHub repository).
 npm install --offline --no-audit --no-fund --loglevel=error --prefix "$release/npm" \
-  "dist/nemo-video-mcp-$version.tgz" "dist/nemo-video-mcp-linux-x64-$version.tgz" >/dev/null
+  "$root/dist/nemo-video-mcp-$version.tgz" "$root/dist/nemo-video-mcp-linux-x64-$version.tgz" >/dev/null
 
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 conformance() {

@@ -9,7 +9,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -275,6 +275,17 @@ test('npm launcher: without the platform package it says what is missing and how
   assert.equal(result.status, 1);
   assert.match(result.stderr, /the package nemo-video-mcp-linux-x64, which holds the binary for linux x64, is not installed/);
   assert.match(result.stderr, /--omit=optional/);
+});
+
+test('npm launcher: on a platform without a binary it says which platforms have one', (t) => {
+  const prefix = npmInstall(t, [`nemo-video-mcp-${version}.tgz`], ['--omit=optional']);
+  // Node on another platform, as far as the launcher can tell.
+  const preload = path.join(prefix, 'as-darwin.cjs');
+  writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'darwin' });\n");
+  const launcher = path.join(prefix, 'node_modules', 'nemo-video-mcp', 'bin', 'nemo-video-mcp.js');
+  const result = run(process.execPath, ['--require', preload, launcher, '--version']);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /no nemo-video-mcp binary for darwin x64 yet, only for Linux x64 and arm64 \(glibc\)/);
 });
 
 test('server.json is valid against the MCP Registry schema 2025-12-11 and matches the npm package', () => {

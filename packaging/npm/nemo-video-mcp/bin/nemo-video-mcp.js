@@ -29,16 +29,18 @@ function isMusl() {
 function findBinary() {
   const platform = `${process.platform} ${process.arch}`;
   const packageName = PLATFORM_PACKAGES[platform];
-  const fromSource = 'build it from source instead: see "Build from source" in the README of nemo-video-mcp';
+  const elsewhere = 'see "Platforms" in the README of nemo-video-mcp for what runs where';
   if (!packageName) {
-    fail(`there is no prebuilt binary for ${platform} (only for Linux x64 and arm64 with glibc); ${fromSource}.`);
-  }
-  if (isMusl()) {
-    fail(`the prebuilt Linux binaries need glibc 2.34 or newer, and this system uses musl; ${fromSource}.`);
+    fail(`there is no nemo-video-mcp binary for ${platform} yet, only for Linux x64 and arm64 (glibc); ` +
+      `on Windows, the Linux one runs in WSL 2; ${elsewhere}.`);
   }
   try {
     return path.join(path.dirname(require.resolve(`${packageName}/package.json`)), 'bin', 'nemo-video-mcp');
   } catch {
+    // npm skips the platform package on musl ("libc" field); the report is slow, so only asked here.
+    if (isMusl()) {
+      fail(`the Linux binaries need glibc 2.34 or newer, and this system uses musl; ${elsewhere}.`);
+    }
     fail(
       `the package ${packageName}, which holds the binary for ${platform}, is not installed. ` +
         'npm leaves optional dependencies out with --omit=optional or --no-optional: ' +
