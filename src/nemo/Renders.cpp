@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <random>
 #include <thread>
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,15 +12,15 @@
 #include "nemo/RawJson.h"
 #include "nemo/Sessions.h"
 #include "support/Files.h"
+#include "support/Random.h"
 
 namespace nemo::api {
 namespace {
 
 std::string newRenderId() {
-  std::random_device random;
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string suffix;
-  for (int i = 0; i < 8; ++i) suffix += kAlphabet[random() % 36];
+  for (int i = 0; i < 8; ++i) suffix += kAlphabet[support::randomNumber() % 36];
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
   return "render_" + std::to_string(now.count()) + "_" + suffix;
 }
