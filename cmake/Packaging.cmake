@@ -11,6 +11,8 @@ foreach(package IN ITEMS libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3
   file(APPEND ${NEMO_NOTICES} "\n===== ${package} (Debian's copyright file) =====\n\n${text}")
 endforeach()
 
+# cpack installs what is built: without this, it would first build every target (the tests too).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 install(TARGETS nemo-video-mcp RUNTIME DESTINATION bin)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/manifests/ DESTINATION share/nemo-video-mcp/skills)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION share/doc/nemo-video-mcp)
@@ -30,8 +32,9 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 # libcurl is loaded at run time (dlopen), so dpkg-shlibdeps could not see it: the dependencies are
-# stated here. 2.34 is the glibc the binary's symbol versions ask for; the package tests check it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libcurl4 (>= 7.85) | libcurl4t64")
+# stated here. 2.35 is the glibc the binary's symbol versions ask for (libgcc's unwinder calls
+# _dl_find_object); the package tests check it.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.35), libcurl4 (>= 7.85) | libcurl4t64")
 if(CMAKE_SYSTEM_PROCESSOR STREQUAL "aarch64")
   set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE arm64)  # cpack would ask dpkg, which answers for the build machine
 endif()

@@ -69,7 +69,8 @@ function glibcFloor(binary) {
 
 /**
  * Starts a server command, sends each request after the answer to the previous one (so that no
- * end of input cancels a call), then closes stdin. Resolves {answers, code, signal, stderr}.
+ * end of input cancels a call; `notifications/initialized` follows the initialize answer), then
+ * closes stdin. Resolves {answers, code, signal, stderr}.
  */
 function exchange(argv, requests, { env = {}, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -82,6 +83,9 @@ function exchange(argv, requests, { env = {}, timeoutMs = 30_000 } = {}) {
       reject(new Error(`no answer in ${timeoutMs} ms; stderr:\n${stderr}`));
     }, timeoutMs);
     const sendNext = () => {
+      if (requests[answers.length - 1]?.method === 'initialize') {
+        child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+      }
       const next = requests[answers.length];
       if (next) child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: answers.length + 1, ...next }) + '\n');
       else child.stdin.end();
@@ -255,7 +259,10 @@ test('npm: installed offline, `npx nemo-video-mcp` runs the binary and passes it
 
 test('npm launcher: a signal reaches the server, and the launcher ends the way the server did', async (t) => {
   const prefix = npmInstall(t, [`nemo-video-mcp-${version}.tgz`, `nemo-video-mcp-linux-x64-${version}.tgz`]);
-  const launcher = spawn(path.join(prefix, 'node_modules', '.bin', 'nemo-video-mcp'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const launcher = spawn(path.join(prefix, 'node_modules', '.bin', 'nemo-video-mcp'), [], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, NEMO_LOG_LEVEL: 'warn', NEMO_BASE_URL: 'http://127.0.0.1:9', HOME: prefix },
+  });
   const exited = new Promise((resolve) => launcher.once('exit', (code, signal) => resolve({ code, signal })));
   launcher.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 1, ...INITIALIZE }) + '\n');
   await new Promise((resolve) => launcher.stdout.once('data', resolve));
