@@ -67,6 +67,7 @@ int serve(const Configuration& configuration) {
   if (auto interval = environmentNumber("NEMO_PROGRESS_INTERVAL_MS")) {
     services.progressInterval = std::chrono::milliseconds(*interval);
   }
+  if (auto bound = environmentNumber("NEMO_DEFAULT_WAIT_SECONDS")) services.defaultWait = std::chrono::seconds(*bound);
 
   mcp::ToolRegistry registry;
   tools::registerCreateSessionTool(registry, services);
@@ -76,8 +77,11 @@ int serve(const Configuration& configuration) {
   tools::registerStateTool(registry, services);
   tools::registerExportTool(registry, services);
 
+  mcp::TaskOptions taskOptions;
+  taskOptions.file = support::stateDirectory() / "tasks.json";
+  if (auto window = environmentNumber("NEMO_TASK_WINDOW_MS")) taskOptions.firstWindow = std::chrono::milliseconds(*window);
   mcp::Server server(mcp::ServerIdentity{"nemo-video-mcp", manifest.displayName, NEMO_VERSION, kInstructions},
-                     registry, promptsOf(manifest));
+                     registry, promptsOf(manifest), taskOptions);
   bool drained = server.serve(STDIN_FILENO, STDOUT_FILENO);
   if (!drained) {
     // A call that ignores its stop token must not keep the process alive after the client left.

@@ -90,6 +90,8 @@ class ChatTurns {
   // Sends the message on a background thread and returns the turn at once.
   std::shared_ptr<ChatTurn> start(const std::string& sessionId, const std::string& message);
   std::shared_ptr<ChatTurn> find(const std::string& turnId);
+  // A turn still changing the session's timeline, if any.
+  std::shared_ptr<ChatTurn> runningIn(const std::string& sessionId);
   // Stops every running turn (shutdown).
   void cancelAll();
 
@@ -106,5 +108,9 @@ class ChatTurns {
 
 // A readable progress line for a tool the backend's agent used.
 std::string describeAgentTool(const std::string& toolName);
+
+// The error of an error event inside the chat stream: a NemoVideo code in it (1002, "2001")
+// gets that code's handling, as in a JSON answer.
+ApiError errorInStream(const ChatError& said, const ErrorContext& context);
 
 }  // namespace nemo::api
