@@ -65,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       static_cast<std::size_t>(data[1] >> 4)};
   fuzz::resetDisk();
   fuzz::ToolStack stack({.environmentToken = scenario.anonymous ? std::nullopt
-                                                                : std::optional<std::string>("fuzz-env-token-0123456789")});
+                                                                : std::optional<std::string>("fuzz-env-token-0123456789"),
+                         .onlyTool = scenario.tool});
   stack.backend().script(scenario.endpoint, answer, scenario.times);
   // A render polled once with the fuzzed answer is then gone: the poller ends, export answers.
   stack.backend().fallback(Endpoint::RenderStatus, {404, R"({"success":false,"error":"not found"})"});

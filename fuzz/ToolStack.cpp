@@ -29,12 +29,15 @@ ToolStack::ToolStack(ToolStackOptions options) : backend_(std::make_shared<FakeB
       std::make_shared<api::Renders>(client, backend_, support::stateDirectory() / "renders.json", renderOptions),
       std::chrono::milliseconds(100)};
 
-  tools::registerCreateSessionTool(registry_, services_);
-  tools::registerChatTool(registry_, services_);
-  tools::registerUploadTool(registry_, services_, tools::UploadLimits{manifest.formats, manifest.uploadMaxBytes});
-  tools::registerCreditsTool(registry_, services_);
-  tools::registerStateTool(registry_, services_);
-  tools::registerExportTool(registry_, services_);
+  auto wanted = [&](const char* name) { return options.onlyTool.empty() || options.onlyTool == name; };
+  if (wanted("create_session")) tools::registerCreateSessionTool(registry_, services_);
+  if (wanted("chat")) tools::registerChatTool(registry_, services_);
+  if (wanted("upload")) {
+    tools::registerUploadTool(registry_, services_, tools::UploadLimits{manifest.formats, manifest.uploadMaxBytes});
+  }
+  if (wanted("credits")) tools::registerCreditsTool(registry_, services_);
+  if (wanted("state")) tools::registerStateTool(registry_, services_);
+  if (wanted("export")) tools::registerExportTool(registry_, services_);
 }
 
 ToolStack::~ToolStack() {

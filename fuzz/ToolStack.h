@@ -17,6 +17,9 @@ struct ToolStackOptions {
   std::optional<std::string> environmentToken = "fuzz-env-token-0123456789";  // nullopt: anonymous token
   std::chrono::milliseconds firstRenderPoll{0};
   std::chrono::seconds chatIdle{5};
+  // Registers only this tool (empty: all six). Compiling a tool's schemas is most of what an
+  // input costs, so a target that calls one tool registers one.
+  std::string onlyTool;
 };
 
 // Build one per input (a finding must reproduce from its input alone); destroying it stops the
