@@ -97,10 +97,6 @@ Attachments readAttachments(const nlohmann::json& paths) {
   return out;
 }
 
-mcp::ToolResult failed(const api::ApiError& error) {
-  return mcp::ToolResult::failure(error.message, {{"status", "failed"}, {"error", error.toJson()}});
-}
-
 std::string joinLines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& line : lines) out += "\n- " + line;
@@ -144,19 +140,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       }
       if (!attachments.report.empty()) structured["attachments"] = attachments.report;
 
+      // Never a session of its own making: the user's project is chosen by create_session or an id.
       auto sessionId = resolveSessionId(arguments, services);
-      if (sessionId.empty()) {
-        auto created = createSession(services, context);
-        if (created.error) return failed(*created.error);
-        sessionId = created.sessionId;
-        preface += "(Started a new session " + sessionId + ".)\n";
-        structured["new_session_id"] = sessionId;
-      }
+      if (sessionId.empty()) return noSessionFailure(services, {{"status", "failed"}});
       context.progress("Sending the message to the video editor...");
       turn = services.turns->start(sessionId, message + attachments.text);
     }
 
-    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments);
+    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, services);
     auto snapshot = turn->wait(
         deadline, context.stop(),
         [&context](const api::TurnActivity& activity) {
@@ -171,6 +162,8 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
 
     structured["turn_id"] = turn->id();
     structured["session_id"] = turn->sessionId();
+    // A turn that runs or ran (no error) was accepted by NemoVideo for that session.
+    if (!snapshot.error) confirmSession(turn->sessionId(), services);
     structured["tools_used"] = snapshot.tools;
     // A continued wait returns only what the earlier results have not shown.
     auto unshown = turn->takeUnshown(snapshot.text);
@@ -194,15 +187,11 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       std::string text = preface;
       if (!translated.text.empty()) text += translated.text + "\n\n";
       if (snapshot.error->code == api::code::kSessionNotFound) {
-        // The old timeline is gone; a fresh session is ready, and nothing is re-sent by us.
-        auto created = createSession(services, context);
-        if (!created.error) {
-          structured["new_session_id"] = created.sessionId;
-          text += "This session no longer exists on NemoVideo (its timeline is gone). A new session " +
-                  created.sessionId + " was created and is now current; the message was not sent again. Send it "
-                  "again with chat if the user still wants it.";
-          return mcp::ToolResult::failure(text, structured);
-        }
+        // No new session behind the user's back: an unknown id changes nothing; a vanished one is said.
+        structured.erase("error");
+        auto failure = sessionErrorResult(*snapshot.error, arguments, services, structured);
+        failure.text = text + failure.text + " The message was not sent again.";
+        return failure;
       }
       text += snapshot.cut ? "The connection to the video editor broke before the turn ended (" +
                                  snapshot.error->message + "). The text above is what arrived. The turn was not "

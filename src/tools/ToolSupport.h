@@ -20,25 +20,44 @@ struct Services {
   std::shared_ptr<api::ChatTurns> turns;
   std::shared_ptr<api::Renders> renders;
   std::chrono::milliseconds progressInterval{10'000};  // the longest silence while a call waits
+  // How long a call may take when it has no wait_seconds: many clients give up at 60 s.
+  std::chrono::seconds defaultWait{45};
 };
 
-// The session a call means: the one it names, else the current one. Empty when there is none.
+// The session a call means: the one it names, else this process's current one; empty when there
+// is none. Naming a session does not make it current: only NemoVideo accepting the call does.
 std::string resolveSessionId(const nlohmann::json& arguments, const Services& services);
+// After NemoVideo accepted a call on the session: it becomes current, and its use is recorded.
+void confirmSession(const std::string& sessionId, const Services& services);
+
+// The known sessions of this origin, as the results list them.
+nlohmann::json knownSessionsJson(const Services& services);
+std::string describeSession(const api::SessionRecord& session);
+// "No session is current": create one, or resume a known one (listed in `sessions`).
+mcp::ToolResult noSessionFailure(const Services& services, nlohmann::json extra = nlohmann::json::object());
+// A NemoVideo error of a call on a session. 1002 for an id the call named (and that is not the
+// current one) says the id is unknown and nothing changed, rather than "your session is gone".
+mcp::ToolResult sessionErrorResult(const api::ApiError& error, const nlohmann::json& arguments, const Services& services,
+                                   nlohmann::json extra = nlohmann::json::object());
 
 // A new session (default language, task "project"), recorded as current; its id, or the error.
 struct NewSession {
   std::string sessionId;
   std::string taskId;
   std::optional<api::ApiError> error;
+  std::string notSaved;  // why the session list could not be saved (it is current in memory all the same)
 };
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName = "project",
                          std::string language = {});
 
-// How long a call may wait: wait_seconds (default 45, at most 600).
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments);
+// How long a call may wait: wait_seconds (default services.defaultWait, at most 600).
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services);
 
-// Progress lines of the NemoVideo layer go to the MCP progress channel.
-api::CallControl callControl(mcp::ToolContext& context);
+// Progress lines of the NemoVideo layer go to the MCP progress channel, and its requests and
+// waits end by `deadline`, whatever the backend does (time_point::max(): no bound).
+api::CallControl callControl(mcp::ToolContext& context, std::chrono::steady_clock::time_point deadline);
+// The same, ending within the default wait from now.
+api::CallControl callControl(mcp::ToolContext& context, const Services& services);
 
 mcp::ToolResult errorResult(const api::ApiError& error);
 // A failure found here, before or without NemoVideo (code -4, "refused locally"); `extra`

@@ -68,13 +68,8 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     }
 
     auto sessionId = resolveSessionId(arguments, services);
+    if (sessionId.empty()) return noSessionFailure(services);
     std::string preface;
-    if (sessionId.empty()) {
-      auto created = createSession(services, context);
-      if (created.error) return errorResult(*created.error);
-      sessionId = created.sessionId;
-      preface = "(Started a new session " + sessionId + ".)\n";
-    }
 
     nlohmann::json uploaded = nlohmann::json::array();
     nlohmann::json rejected = nlohmann::json::array();
@@ -92,7 +87,8 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       }
       for (const auto& file : support::arrayAt(result.data, "errors")) rejected.push_back(rejectedEntry(file));
     };
-    auto control = callControl(context);
+    // Not cut to a deadline: a large file takes what it takes, with byte progress all along.
+    auto control = callControl(context, std::chrono::steady_clock::time_point::max());
     auto path = "/api/upload-video/nemo_agent/me/" + sessionId;
 
     if (!files.empty()) {
@@ -127,7 +123,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
           partial.data = result.raw["data"];
           collect(partial);
         }
-        if (uploaded.empty() && rejected.empty()) return errorResult(*result.error);
+        if (uploaded.empty() && rejected.empty()) return sessionErrorResult(*result.error, arguments, services);
         if (uploaded.empty()) {
           auto structured = nlohmann::json{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected},
                                            {"error", result.error->toJson()}};
@@ -165,6 +161,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       text += "\n- Not accepted: " + support::textAt(item, "filename", "(unnamed)") + ": " + explained.message;
     }
     nlohmann::json structured{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected}};
+    if (!uploaded.empty()) confirmSession(sessionId, services);
     if (uploaded.empty()) {
       structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : support::intAt(rejected[0], "code")},
                              {"message", text}};
