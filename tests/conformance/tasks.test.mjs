@@ -128,7 +128,8 @@ async function connect(t) {
   const stderr = collectStderr(transport);
   const coordinator = rawCoordinator(transport);
   const client = new Client(CLIENT_INFO, { capabilities: CLIENT_CAPABILITIES, versionNegotiation: { mode: { pin: MODERN } } });
-  // Cleanups run last-registered first: the session, then the client, then (verbose) the dump.
+  // Cleanups run last-registered first: the session, the coordinator's pending requests, the
+  // client, then (verbose) the dump.
   world.defer(() => {
     if (!process.env.NEMO_CONFORMANCE_VERBOSE) return;
     process.stderr.write(`--- server stderr ---\n${stderr.text}\n--- wire ---\n`);
@@ -144,7 +145,9 @@ async function connect(t) {
     v2RequestFraming: { protocolVersion: MODERN, clientInfo: CLIENT_INFO, clientCapabilities: CLIENT_CAPABILITIES },
   });
   world.defer(() => session.close());
-  // Read from server/discover: without the declared extension the session would be "none".
+  // From server/discover: without {"io.modelcontextprotocol/tasks": {}} in its capabilities.extensions
+  // ext-tasks would see no tasks at all (generation "none", no execution, no cancellation).
+  assert.equal(session.capabilities.cancellation, true, `ext-tasks sees task cancellation: ${JSON.stringify(session.capabilities)}`);
   assert.equal(session.capabilities.execution, true, `ext-tasks sees task execution: ${JSON.stringify(session.capabilities)}`);
 
   // The session process's records (the last process the tap saw; the first is the discover probe).
