@@ -82,6 +82,11 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
       text += "\nExport " + job.renderId + ": " + job.status + (job.path.empty() ? std::string() : " -> " + job.path);
     }
     out["renders"] = renders;
+    if (auto turn = services.turns->runningIn(sessionId)) {
+      out["running_turn_id"] = turn->id();
+      text += "\nThe video editor is still working on this session (turn_id " + turn->id() +
+              "): the timeline may change when it ends.";
+    }
     return mcp::ToolResult::success(text, out);
   });
   if (error) throw std::logic_error(*error);
