@@ -283,6 +283,13 @@ ManifestParse parseUnguarded(std::string_view text) {
   manifest.uploadMaxBytes = doc["limits"]["upload_max_mb"].get<std::uint64_t>() * 1024 * 1024;
   manifest.formats = strings(doc["limits"]["formats"]);
   manifest.examplePrompts = strings(doc["example_prompts"]);
+  for (const auto& entry : doc.value("prompts", json::array())) {
+    SkillPrompt prompt{entry["name"], entry["title"], entry["description"], entry["text"], {}};
+    for (const auto& argument : entry.value("arguments", json::array())) {
+      prompt.arguments.push_back({argument["name"], argument["description"], argument.value("required", false)});
+    }
+    manifest.prompts.push_back(std::move(prompt));
+  }
   manifest.body = std::string(split.body);
 
   // The launch line must start this very skill, or a client would send another skill's headers.

@@ -13,6 +13,20 @@ namespace nemo::api {
 // The skill served when --skill is not given: the first of the published skills.
 inline constexpr const char* kDefaultSkill = "video-generator-free-no-limits";
 
+// One entry of the prompts menu (front matter `prompts`); see the manifest schema.
+struct SkillPrompt {
+  struct Argument {
+    std::string name;
+    std::string description;
+    bool required = false;
+  };
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string text;  // {argument} placeholders, [optional parts]
+  std::vector<Argument> arguments;
+};
+
 struct SkillManifest {
   std::string slug;          // front matter `name`; sent as X-Skill-Source
   std::string displayName;
@@ -21,6 +35,7 @@ struct SkillManifest {
   std::uint64_t uploadMaxBytes = 0;  // `limits.upload_max_mb` in MiB (1024 * 1024 bytes)
   std::vector<std::string> formats;  // lower-case extensions without the dot, e.g. "mp4"
   std::vector<std::string> examplePrompts;
+  std::vector<SkillPrompt> prompts;
   std::string body;          // the markdown after the front matter: the agent's instructions
 };
 
