@@ -18,7 +18,9 @@ void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& serv
         {{"session_id", created.sessionId},
          {"task_id", created.taskId},
          {"task_name", taskName},
-         {"language", language}});
+         {"language", language}})
+        .withNext("Call upload with the user's files, or chat with what the video should be; both use session " +
+                  created.sessionId + ".");
   });
   if (error) throw std::logic_error(*error);
 }

@@ -40,7 +40,8 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("state", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
     auto sessionId = resolveSessionId(arguments, services);
     if (sessionId.empty()) {
-      return localFailure("There is no session yet. Call create_session (or chat, which starts one) first.");
+      return localFailure("There is no session yet.")
+          .withNext("Call create_session (or chat, which starts one) first.");
     }
     context.progress("Reading the timeline...");
     auto result = services.client->state(sessionId, callControl(context));
@@ -83,7 +84,10 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
       text += "\nExport " + job.renderId + ": " + job.status + (job.path.empty() ? std::string() : " -> " + job.path);
     }
     out["renders"] = renders;
-    return mcp::ToolResult::success(text, out);
+    return mcp::ToolResult::success(text, out)
+        .withNext(draft.isExportable() ? "Show the user the summary. To get the MP4, call export."
+                                       : "Call chat to generate or edit the video; export works once the timeline "
+                                         "has content.");
   });
   if (error) throw std::logic_error(*error);
 }

@@ -55,9 +55,12 @@ NewSession createSession(const Services& services, mcp::ToolContext& context, co
   return {sessionId, taskId, std::nullopt};
 }
 
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments) {
-  auto value = arguments.value("wait_seconds", 45.0);
-  return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, 600.0)));
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const mcp::ToolContext& context) {
+  // Clients known to wait for a result without a deadline of their own below 110 s.
+  const bool patient = context.clientName() == "claude-code";
+  auto value = arguments.value("wait_seconds", static_cast<double>(patient ? kPatientClientWaitSeconds
+                                                                           : kDefaultWaitSeconds));
+  return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, static_cast<double>(kMaxWaitSeconds))));
 }
 
 }  // namespace nemo::tools

@@ -34,8 +34,15 @@ struct NewSession {
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName = "project",
                          std::string language = {});
 
-// How long a call may wait: wait_seconds (default 45, at most 600).
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments);
+// How long a call may wait. Claude Code moves a call past 120 s into the background (where it
+// dies with the conversation) and Claude Desktop gives up after about 60 s whatever progress
+// says: 45 s by default, never more than 110 s (the schemas say the same). Claude Code itself
+// waits for a result as long as it takes to come: there the default is 100 s, so that a 30-90 s
+// render or a generation turn ends in one call instead of costing the model another turn.
+constexpr int kDefaultWaitSeconds = 45;
+constexpr int kPatientClientWaitSeconds = 100;
+constexpr int kMaxWaitSeconds = 110;
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const mcp::ToolContext& context);
 
 // Progress lines of the NemoVideo layer go to the MCP progress channel.
 api::CallControl callControl(mcp::ToolContext& context);
