@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every test suite:
 #   unit (Catch2), end-to-end (the real binary against the loopback test backend),
-#   conformance (the official MCP TypeScript clients from npm), install/uninstall, and the demo,
+#   conformance (the official MCP TypeScript clients from npm), a whole session through the real
+#   Claude Code CLI (tests/claude-code, a scripted stand-in for the model), install/uninstall, and the demo,
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.
 # Ends with one line "N passed, 0 failed" (N counts test cases over all suites).
 #   scripts/test.sh                    everything
@@ -40,6 +41,16 @@ section "conformance (official MCP TypeScript clients)"
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 suite node_count env -C tests/conformance NEMO_SERVER_BINARY="$build/nemo-video-mcp" \
   NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" node --test
+
+section "Claude Code CLI (the real client, a scripted model)"
+# The CLI is about 384 MB: installed once per machine (npm ci), then reused while its version
+# is the one the lockfile pins.
+pinned=$(node -p 'require("./tests/clients/package.json").dependencies["@anthropic-ai/claude-code"]')
+if ! tests/clients/node_modules/.bin/claude --version 2>/dev/null | grep -q "^$pinned "; then
+  (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+suite node_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" \
+  node --test tests/claude-code/
 
 section "install and uninstall"
 suite plain_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" \
