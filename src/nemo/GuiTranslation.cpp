@@ -165,6 +165,13 @@ std::vector<Rule> buildRules() {
                      return Rewrite{"use the `chat` tool to move ", "chat"};
                    }});
 
+  // Chinese, a quoted button name first: 点击“导出视频”按钮 → 调用 `export` 工具 (the whole name
+  // decides, not its first word).
+  rules.push_back({support::Regex("点击" + kZhPlace + "[“\"「【]([^”\"」】\\n]{1,24})[”\"」】](?:按钮|按键|图标|选项|标签)?"),
+                   [](const Found& m) -> std::optional<Rewrite> {
+                     if (auto tool = toolForName(m.str(1))) return Rewrite{"调用 `" + *tool + "` 工具", *tool};
+                     return Rewrite{"通过 `chat` 工具发送“" + m.str(1) + "”", "chat"};
+                   }});
   // Chinese: 点击导出按钮 → 调用 `export` 工具.
   rules.push_back({support::Regex("点击" + kZhPlace + kZhOpen + "(?:导出|下载)" + kZhClose + "(?:按钮|按键|图标|选项)?"),
                    [](const Found&) -> std::optional<Rewrite> {

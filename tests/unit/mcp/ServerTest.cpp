@@ -148,7 +148,7 @@ TEST_CASE("tools/call returns the text, the structured content and isError", "[m
   REQUIRE(reply.contains("result"));
   const auto& result = reply["result"];
   CHECK(result["content"] == json::array({json{{"type", "text"}, {"text", "echo: hello"}}}));
-  CHECK(result["structuredContent"] == json{{"echoed", "hello"}});
+  CHECK(result["structuredContent"] == json{{"echoed", "hello"}, {"message", "echo: hello"}});
   CHECK(result["isError"] == false);
   CHECK_FALSE(result.contains("resultType"));
   CHECK(h.notifications.empty());  // no progress token: no progress notifications
