@@ -203,6 +203,9 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
           if (!line.empty()) context.progress(api::translateGuiText(line).text);
         },
         services.progressInterval);
+    if (snapshot.done) {
+      if (auto last = sentences.finish(); !last.empty()) context.progress(api::translateGuiText(last).text);
+    }
     if (context.cancelled()) {
       turn->cancel();  // the client gave up on it: close the stream now
       return mcp::ToolResult::failure("Cancelled.", {{"status", "cancelled"}, {"turn_id", turn->id()}});

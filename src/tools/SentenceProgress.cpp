@@ -8,16 +8,20 @@ constexpr std::size_t kLongLine = 240;
 
 bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
+bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // The end (one past) of the last finished sentence in `text`, or 0. A sentence ends with
-// . ! ? followed by white space (so "3.5" and "e.g" do not end one), a line break, or the
-// CJK marks 。！？, which need no space after them.
+// . ! ? followed by white space, or at the very end after a letter ("Done." ends one, "3." may
+// be "3.5" and does not); a line break; or the CJK marks 。！？, which need no space after them.
 std::size_t lastSentenceEnd(const std::string& text) {
   static const std::string_view kCjkEnds[] = {"。", "！", "？"};
   std::size_t best = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    bool ends = c == '.' || c == '!' || c == '?';
     if (c == '\n') best = i + 1;
-    else if ((c == '.' || c == '!' || c == '?') && i + 1 < text.size() && isSpace(text[i + 1])) best = i + 1;
+    else if (ends && i + 1 < text.size() && isSpace(text[i + 1])) best = i + 1;
+    else if (ends && i + 1 == text.size() && i > 0 && isLetter(text[i - 1])) best = i + 1;
     for (auto mark : kCjkEnds) {
       if (text.compare(i, mark.size(), mark) == 0) best = i + mark.size();
     }

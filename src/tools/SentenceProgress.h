@@ -18,8 +18,11 @@ class SentenceProgress {
   // or the last line went out less than minGap ago: the words wait for the next line).
   std::string add(std::string_view chunk, Clock::time_point now = Clock::now());
 
-  // What is waiting, up to its last whole word (a heartbeat, or the end of the wait); "" if none.
+  // What is waiting, up to its last whole word (a heartbeat while the editor is quiet); "" if none.
   std::string flush(Clock::time_point now = Clock::now());
+
+  // Everything still waiting: the stream has ended, so its last words are whole.
+  std::string finish(Clock::time_point now = Clock::now()) { return take(pending_.size(), now); }
 
  private:
   std::string take(std::size_t end, Clock::time_point now);

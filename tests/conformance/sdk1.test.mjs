@@ -48,10 +48,13 @@ async function connect(t, { env: extraEnv, flow = false } = {}) {
  * results are allowed by an `anyOf` of alternatives, the alternative that does not require `error`.
  */
 function successRequired(schema) {
-  if (Array.isArray(schema.required)) return schema.required;
+  // Every result has `message` (the sentence for the person); what else a success has is the
+  // anyOf branch that is not the error's.
+  const always = Array.isArray(schema.required) ? schema.required.filter((name) => name !== 'message') : [];
   const branch = schema.anyOf?.find((alternative) => !alternative.required?.includes('error'));
-  assert.ok(Array.isArray(branch?.required), `outputSchema says what a success requires: ${JSON.stringify(schema)}`);
-  return branch.required;
+  if (!branch) return always;
+  assert.ok(Array.isArray(branch.required), `outputSchema says what a success requires: ${JSON.stringify(schema)}`);
+  return [...always, ...branch.required];
 }
 
 /** Asserts an McpError with `code`, returning it. */
