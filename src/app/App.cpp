@@ -73,6 +73,7 @@ int serve(const Configuration& configuration) {
   if (auto interval = environmentNumber("NEMO_PROGRESS_INTERVAL_MS")) {
     services.progressInterval = std::chrono::milliseconds(*interval);
   }
+  if (auto bound = environmentNumber("NEMO_DEFAULT_WAIT_SECONDS")) services.defaultWait = std::chrono::seconds(*bound);
 
   mcp::ToolRegistry registry;
   tools::registerCreateSessionTool(registry, services);

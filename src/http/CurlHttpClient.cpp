@@ -4,9 +4,14 @@
 // loaded on the first transfer (CurlLibrary.h).
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <optional>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -23,8 +28,23 @@ struct Transfer {
   std::FILE* file = nullptr;
   bool tooLarge = false;
   bool callbackStopped = false;
-  bool writeFailed = false;
+  int writeErrno = 0;  // non-zero: writing downloadTo failed with this errno
+  // The idle timeout, kept here rather than by curl's low-speed check, which measured it loosely
+  // (a 3 s limit gave up after 9 s): the last time a byte moved either way.
+  std::chrono::steady_clock::time_point lastActivity = std::chrono::steady_clock::now();
+  curl_off_t lastDown = 0;
+  curl_off_t lastUp = 0;
+  bool idle = false;
 };
+
+// Opens downloadTo for writing: a new file only, never through a symlink.
+std::FILE* openDownloadFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return nullptr;
+  std::FILE* file = ::fdopen(fd, "wb");
+  if (file == nullptr) ::close(fd);
+  return file;
+}
 
 size_t onWrite(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -32,7 +52,7 @@ size_t onWrite(char* data, size_t size, size_t count, void* user) {
   std::string_view chunk(data, bytes);
   if (transfer->file != nullptr) {
     if (std::fwrite(data, 1, bytes, transfer->file) != bytes) {
-      transfer->writeFailed = true;
+      transfer->writeErrno = errno != 0 ? errno : EIO;
       return 0;
     }
     return bytes;
@@ -72,6 +92,15 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
 int onProgress(void* user, curl_off_t downTotal, curl_off_t downNow, curl_off_t upTotal, curl_off_t upNow) {
   auto* transfer = static_cast<Transfer*>(user);
   if (transfer->request->stop.stop_requested()) return 1;
+  auto now = std::chrono::steady_clock::now();
+  if (downNow != transfer->lastDown || upNow != transfer->lastUp) {
+    transfer->lastDown = downNow;
+    transfer->lastUp = upNow;
+    transfer->lastActivity = now;
+  } else if (transfer->request->idleTimeout.count() > 0 && now - transfer->lastActivity >= transfer->request->idleTimeout) {
+    transfer->idle = true;
+    return 1;
+  }
   if (transfer->request->onProgress) {
     if (!transfer->request->files.empty()) {
       transfer->request->onProgress(static_cast<std::uint64_t>(upNow), static_cast<std::uint64_t>(upTotal));
@@ -144,10 +173,10 @@ Result CurlHttpClient::send(const Request& request) {
   Transfer transfer{&request, &result.response};
 
   if (!request.downloadTo.empty()) {
-    transfer.file = std::fopen(request.downloadTo.c_str(), "wb");
+    transfer.file = openDownloadFile(request.downloadTo);
     if (transfer.file == nullptr) {
-      result.failure = Failure::Other;
-      result.message = "cannot write " + request.downloadTo.string();
+      result.failure = Failure::LocalFile;
+      result.message = "cannot create " + request.downloadTo.string() + ": " + std::strerror(errno);
       curl.multi_cleanup(multi);
       curl.easy_cleanup(easy);
       return result;
@@ -165,10 +194,6 @@ Result CurlHttpClient::send(const Request& request) {
   curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
   if (request.totalTimeout.count() > 0) {
     curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.totalTimeout.count()));
-  }
-  if (request.idleTimeout.count() > 0) {
-    curl.easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl.easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.idleTimeout.count()));
   }
   curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onWrite);
   curl.easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
@@ -232,7 +257,10 @@ Result CurlHttpClient::send(const Request& request) {
   curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.response.status);
   curl.multi_remove_handle(multi, easy);
 
-  if (cancelled || code == CURLE_ABORTED_BY_CALLBACK) {
+  if (transfer.idle) {
+    result.failure = Failure::Timeout;
+    result.message = "no data for " + std::to_string(request.idleTimeout.count()) + " s";
+  } else if (cancelled || code == CURLE_ABORTED_BY_CALLBACK) {
     result.failure = Failure::Cancelled;
     result.message = "cancelled";
   } else if (transfer.callbackStopped) {
@@ -241,9 +269,9 @@ Result CurlHttpClient::send(const Request& request) {
   } else if (transfer.tooLarge) {
     result.failure = Failure::Rejected;
     result.message = "the answer is larger than " + std::to_string(request.maxBodyBytes) + " bytes";
-  } else if (transfer.writeFailed) {
-    result.failure = Failure::Other;
-    result.message = "cannot write " + request.downloadTo.string() + " (disk full?)";
+  } else if (transfer.writeErrno != 0) {
+    result.failure = Failure::LocalFile;
+    result.message = "cannot write " + request.downloadTo.string() + ": " + std::strerror(transfer.writeErrno);
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     result.failure = Failure::Timeout;
     result.message = "timed out";
@@ -262,7 +290,11 @@ Result CurlHttpClient::send(const Request& request) {
     result.message = curl.easy_strerror(code);
   }
 
-  if (transfer.file != nullptr) std::fclose(transfer.file);
+  // A full disk often shows only when the buffered rest is flushed.
+  if (transfer.file != nullptr && std::fclose(transfer.file) != 0 && result.ok()) {
+    result.failure = Failure::LocalFile;
+    result.message = "cannot write " + request.downloadTo.string() + ": " + std::strerror(errno);
+  }
   curl.multi_cleanup(multi);
   curl.easy_cleanup(easy);
   curl.mime_free(mime);

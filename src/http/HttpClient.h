@@ -39,7 +39,9 @@ struct Request {
   std::function<bool(std::string_view)> onBodyChunk;
   // Called as bytes go out (uploads) or come in (downloads): done and total (0 when unknown).
   std::function<void(std::uint64_t done, std::uint64_t total)> onProgress;
-  std::filesystem::path downloadTo;  // when set, the body is written to this file
+  // When set, the body is written to this new file. It must not exist: it is created exclusively
+  // and never through a symlink, so a planted link cannot redirect the write.
+  std::filesystem::path downloadTo;
   std::uint64_t maxBodyBytes = 64 * 1024 * 1024;  // for bodies kept in memory
   std::stop_token stop;
 };
@@ -50,7 +52,9 @@ struct Response {
   std::string body;
 };
 
-enum class Failure { None, Cancelled, Timeout, Connect, Interrupted, Rejected, Other };
+// LocalFile: the body could not be written to downloadTo (a read-only folder, a full disk): a
+// problem of this machine, not of the network.
+enum class Failure { None, Cancelled, Timeout, Connect, Interrupted, Rejected, LocalFile, Other };
 
 struct Result {
   Failure failure = Failure::None;

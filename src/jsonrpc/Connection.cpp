@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "jsonrpc/LineReader.h"
+#include "support/UntrustedJson.h"
 
 namespace nemo::jsonrpc {
 namespace {
@@ -105,9 +106,17 @@ void Connection::sendError(const json& id, int code, const std::string& message,
 }
 
 void Connection::dispatch(Handler& handler, const std::string& line) {
-  json message = json::parse(line, nullptr, false);
-  if (message.is_discarded()) {
+  auto parsed = support::parseUntrustedJson(line);
+  if (parsed.problem == support::JsonProblem::NotJson) {
     sendError(nullptr, kParseError, "Parse error: the line is not valid JSON");
+    return;
+  }
+  json& message = parsed.value;
+  if (parsed.problem == support::JsonProblem::TooDeep) {
+    // Refused whole; the id is answered when it sits above the cut (it usually does).
+    const json* id = message.is_object() && message.contains("id") ? &message["id"] : nullptr;
+    sendError(id && isValidId(*id) ? *id : json(), kInvalidRequest,
+              "Invalid Request: JSON nested deeper than " + std::to_string(support::kMaxJsonDepth) + " levels");
     return;
   }
   if (!message.is_object()) {

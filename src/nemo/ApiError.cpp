@@ -60,8 +60,8 @@ ApiError makeApiError(int errorCode, int httpStatus, const std::string& backendM
                       "or upgrade your NemoVideo plan to unlock export.";
       break;
     case code::kRateLimited:
-      error.message = "NemoVideo is rate limiting this client (a free token can be requested once per 7 days). The "
-                      "call was retried once after 30 seconds and was still refused; wait a while and try again.";
+      // The client adds whether it waited and retried, with the wait it used.
+      error.message = "NemoVideo is rate limiting requests from this computer.";
       break;
     case code::kNetwork:
       error.message = "Could not reach NemoVideo: " + backendMessage + ". Check the network connection and try again.";

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "support/UntrustedJson.h"
+
 namespace nemo::api {
 
 namespace {
@@ -184,7 +186,7 @@ std::vector<ChatEvent> chatEventsFromJson(const nlohmann::json& payload) {
 }
 
 std::vector<ChatEvent> parseChatEvents(std::string_view ssePayload) {
-  json payload = json::parse(ssePayload, nullptr, false);
+  json payload = support::parseJsonOrDiscarded(ssePayload);
   if (payload.is_discarded()) return {};
   return chatEventsFromJson(payload);
 }

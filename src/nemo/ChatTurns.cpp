@@ -1,10 +1,12 @@
 #include "nemo/ChatTurns.h"
 
+#include <charconv>
 #include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "http/SseParser.h"
+#include "support/Secrets.h"
 
 namespace nemo::api {
 namespace {
@@ -161,18 +163,39 @@ void ChatTurns::forgetOldTurns() {
   }
 }
 
+ApiError errorInStream(const ChatError& said, const ErrorContext& context) {
+  // A business code inside the stream ("errorCode":"1002" or 1002) means what the same code means
+  // in a JSON answer; anything else is the editor's own trouble.
+  int businessCode = 0;
+  auto [end, problem] = std::from_chars(said.code.data(), said.code.data() + said.code.size(), businessCode);
+  if (problem == std::errc() && end == said.code.data() + said.code.size() && businessCode != 0) {
+    return makeApiError(businessCode, 0, said.message, context);
+  }
+  auto error = makeApiError(code::kServerError, 0, said.message, context);
+  error.message = "The video editor reported an error: " + said.message;
+  return error;
+}
+
 void ChatTurns::run(const std::shared_ptr<ChatTurn>& turn, const std::string& message) {
   CallControl control{turn->stop_.get_token(), {}};
   // The timeline before the turn: if the agent says nothing, the difference is the answer.
   auto before = readDraft(*client_, turn->sessionId(), control);
 
   ChatTranscript transcript;
+  std::string shown;  // the text released so far: progress and partial replies
   http::SseParser parser;
   parser.onEvent = [&](const http::SseEvent& event) {
     for (const auto& chatEvent : parseChatEvents(event.data)) {
-      auto live = transcript.add(chatEvent);
-      turn->setProgress(transcript.text(), transcript.toolNames());
-      if (!live.empty()) turn->push({TurnActivity::Kind::Text, live});
+      transcript.add(chatEvent);
+      // Released on the accumulated text, never chunk by chunk: a token streamed in pieces is held
+      // back until it is whole, so that redaction at the edge recognises it.
+      const std::string& text = transcript.text();
+      auto releasable = std::string_view(text).substr(0, support::releasableLength(text));
+      if (releasable.size() > shown.size() && releasable.substr(0, shown.size()) == shown) {
+        turn->push({TurnActivity::Kind::Text, std::string(releasable.substr(shown.size()))});
+      }
+      shown = releasable;
+      turn->setProgress(shown, transcript.toolNames());
       if (chatEvent.kind == ChatEventKind::ToolCall) {
         turn->push({TurnActivity::Kind::Tool, describeAgentTool(chatEvent.toolName)});
       } else if (chatEvent.kind == ChatEventKind::Heartbeat) {
@@ -213,14 +236,20 @@ void ChatTurns::run(const std::shared_ptr<ChatTurn>& turn, const std::string& me
     state.cancelled = cancelled;
     state.cut = cut;
     state.changes = changes;
-    if (outcome.error && !cancelled) {
+    if (parser.failed() && !cancelled) {
+      // Our reader stopped the stream: not a cancel by anyone, and not the network's fault.
+      state.error = makeApiError(code::kServerError, 0, "an event of the chat stream was too large",
+                                 client_->errorContext());
+      state.error->message = "The video editor sent a message larger than " +
+                             std::to_string(http::SseParser::kDefaultMaxEventBytes / (1024 * 1024)) +
+                             " MB, which was not read. The turn was not re-sent; call state to see what changed.";
+    } else if (outcome.error && !cancelled) {
       state.error = outcome.error;
     } else if (cut) {
       state.error = makeApiError(code::kNetwork, 0, "the chat stream was cut off before the turn ended",
                                  client_->errorContext());
     } else if (transcript.error()) {
-      state.error = makeApiError(code::kServerError, 0, transcript.error()->message, client_->errorContext());
-      state.error->message = "The video editor reported an error: " + transcript.error()->message;
+      state.error = errorInStream(*transcript.error(), client_->errorContext());
     }
   });
   spdlog::info("chat turn {} ended ({} chars{}{})", turn->id(), transcript.text().size(), cut ? ", cut" : "",

@@ -103,4 +103,8 @@ class ChatTurns {
 // A readable progress line for a tool the backend's agent used.
 std::string describeAgentTool(const std::string& toolName);
 
+// The error of an error event inside the chat stream: a NemoVideo code in it (1002, "2001")
+// gets that code's handling, as in a JSON answer.
+ApiError errorInStream(const ChatError& said, const ErrorContext& context);
+
 }  // namespace nemo::api

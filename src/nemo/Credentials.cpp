@@ -1,5 +1,6 @@
 #include "nemo/Credentials.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -10,6 +11,7 @@
 
 #include "support/Files.h"
 #include "support/Secrets.h"
+#include "support/UntrustedJson.h"
 
 namespace nemo::api {
 
@@ -51,7 +53,7 @@ void Credentials::load() {
   data_ = nlohmann::json::object();
   auto text = support::readWholeFile(file_);
   if (!text) return;
-  auto parsed = nlohmann::json::parse(*text, nullptr, false);
+  auto parsed = support::parseJsonOrDiscarded(*text);
   if (parsed.is_discarded() || !parsed.is_object()) {
     spdlog::warn("ignoring unreadable credentials file {}", file_.string());
     return;
@@ -81,7 +83,11 @@ std::optional<CachedToken> Credentials::cachedToken(const std::string& origin) {
     return entry.contains(key) && entry[key].is_string() ? entry[key].get<std::string>() : std::string();
   };
   CachedToken token{entry["token"].get<std::string>(), text("user_id"), text("expires_at")};
-  if (token.token.empty() || isExpired(token.expiresAt)) return std::nullopt;
+  if (token.token.empty() || isExpired(token.expiresAt) || entry.value("rejected", false) == true) return std::nullopt;
+  if (!isHeaderSafeToken(token.token)) {
+    spdlog::warn("ignoring a cached token with characters that cannot go into an HTTP header");
+    return std::nullopt;
+  }
   return token;
 }
 
@@ -91,17 +97,40 @@ std::optional<std::string> Credentials::saveToken(const std::string& origin, con
   support::registerSecret(token.token);
   if (!data_.contains("tokens") || !data_["tokens"].is_object()) data_["tokens"] = nlohmann::json::object();
   data_["tokens"][origin] = {{"token", token.token}, {"user_id", token.userId}, {"expires_at", token.expiresAt}};
+  if (data_.contains("refused_until") && data_["refused_until"].is_object()) data_["refused_until"].erase(origin);
   return save();
 }
 
-void Credentials::dropToken(const std::string& origin, const std::string& token) {
+void Credentials::markRejected(const std::string& origin, const std::string& token) {
   std::lock_guard lock(mutex_);
   load();
   if (!data_.contains("tokens") || !data_["tokens"].is_object() || !data_["tokens"].contains(origin)) return;
-  const auto& entry = data_["tokens"][origin];
-  if (entry.is_object() && entry.contains("token") && entry["token"] != token) return;
-  data_["tokens"].erase(origin);
+  auto& entry = data_["tokens"][origin];
+  if (!entry.is_object() || entry.value("token", nlohmann::json()) != token) return;
+  entry["rejected"] = true;
   if (auto error = save()) spdlog::warn("could not update the credentials file: {}", *error);
+}
+
+std::string Credentials::refusedUntil(const std::string& origin) {
+  std::lock_guard lock(mutex_);
+  load();
+  if (!data_.contains("refused_until") || !data_["refused_until"].is_object()) return {};
+  const auto& until = data_["refused_until"].value(origin, nlohmann::json());
+  return until.is_string() && !isExpired(until.get<std::string>()) ? until.get<std::string>() : std::string();
+}
+
+void Credentials::setRefusedUntil(const std::string& origin, const std::string& isoTime) {
+  std::lock_guard lock(mutex_);
+  load();
+  if (!data_.contains("refused_until") || !data_["refused_until"].is_object()) data_["refused_until"] = nlohmann::json::object();
+  data_["refused_until"][origin] = isoTime;
+  if (auto error = save()) spdlog::warn("could not update the credentials file: {}", *error);
+}
+
+bool isHeaderSafeToken(std::string_view token) {
+  if (token.empty() || token.size() > 8192) return false;
+  // Visible ASCII only: no space, no control character (CR/LF would inject headers), no byte >= 0x80.
+  return std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 std::string Credentials::clientId() {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -28,8 +29,15 @@ class Credentials {
   std::optional<CachedToken> cachedToken(const std::string& origin);
   // Saves a token for the origin. Returns an error text or nullopt.
   std::optional<std::string> saveToken(const std::string& origin, const CachedToken& token);
-  // Forgets the origin's token if it is still `token` (another thread may have replaced it).
-  void dropToken(const std::string& origin, const std::string& token);
+  // Marks the origin's token as rejected by NemoVideo (1001) if it is still `token` (another thread
+  // or process may have replaced it). It is kept in the file, never thrown away: the last known
+  // token state stays on record, and cachedToken() no longer offers it.
+  void markRejected(const std::string& origin, const std::string& token);
+
+  // Until when NemoVideo refuses new free tokens for the origin (ISO 8601 UTC; empty when it
+  // does not): asked again only after that, so that no call waits on a refusal known in advance.
+  std::string refusedUntil(const std::string& origin);
+  void setRefusedUntil(const std::string& origin, const std::string& isoTime);
 
   // The persisted client id, created (and saved) on first use.
   std::string clientId();
@@ -48,6 +56,8 @@ class Credentials {
 };
 
 std::string newUuid();
+// True when the token can go into an Authorization header as is: printable ASCII, no spaces.
+bool isHeaderSafeToken(std::string_view token);
 // True when the ISO 8601 UTC time lies in the past (unparseable: false).
 bool isExpired(const std::string& isoTime);
 

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "support/UntrustedJson.h"
+
 namespace nemo::api {
 
 namespace {
@@ -313,7 +315,7 @@ Draft Draft::fromJson(nlohmann::json draft) {
   const json* model = &result.raw_;
   json unwrapped;
   if (model->is_string()) {
-    unwrapped = json::parse(model->get_ref<const std::string&>(), nullptr, false);
+    unwrapped = support::parseJsonOrDiscarded(model->get_ref<const std::string&>());
     if (unwrapped.is_discarded()) return result;
     model = &unwrapped;
   }
@@ -327,7 +329,7 @@ Draft Draft::fromJson(nlohmann::json draft) {
 }
 
 std::optional<Draft> Draft::fromText(std::string_view text) {
-  json parsed = json::parse(text, nullptr, false);
+  json parsed = support::parseJsonOrDiscarded(text);
   if (parsed.is_discarded()) return std::nullopt;
   Draft result = fromJson(std::move(parsed));
   result.rawText_ = std::string(text);

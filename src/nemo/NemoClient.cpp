@@ -1,24 +1,52 @@
 #include "nemo/NemoClient.h"
 
-#include <thread>
+#include <condition_variable>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 
+#include "nemo/Sessions.h"
 #include "support/Files.h"
 #include "support/JsonAccess.h"
 #include "support/Secrets.h"
+#include "support/UntrustedJson.h"
 
 namespace nemo::api {
 namespace {
 
+// Free tokens refused (429 on the token request): asked again only after this long.
+constexpr std::chrono::hours kAskForTokenAgainAfter{1};
+
+// "30 seconds", "0.3 seconds": the configured wait as it is, not a fixed "30".
+std::string secondsText(std::chrono::milliseconds wait) {
+  auto tenths = wait.count() / 100;
+  auto text = std::to_string(tenths / 10);
+  if (tenths % 10 != 0) text += "." + std::to_string(tenths % 10);
+  return text + (tenths == 10 ? " second" : " seconds");
+}
+
+std::chrono::milliseconds timeLeft(const CallControl& control) {
+  if (control.deadline == std::chrono::steady_clock::time_point::max()) return std::chrono::milliseconds::max();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(control.deadline - std::chrono::steady_clock::now());
+}
+
+// A request's total timeout cut to the call's deadline (zero means none, as in http::Request).
+std::chrono::milliseconds fitted(std::chrono::milliseconds timeout, const CallControl& control) {
+  auto left = timeLeft(control);
+  if (left == std::chrono::milliseconds::max()) return timeout;
+  left = std::max(left, std::chrono::milliseconds(500));
+  return timeout.count() == 0 ? left : std::min(timeout, left);
+}
+
 ApiError transportError(const http::Result& result, const ErrorContext& context) {
   if (result.failure == http::Failure::Cancelled) return makeApiError(code::kCancelled, 0, result.message, context);
+  if (result.failure == http::Failure::LocalFile) return makeApiError(code::kLocal, 0, result.message, context);
   return makeApiError(code::kNetwork, 0, result.message, context);
 }
 
 json parseBody(const std::string& body) {
   if (body.empty()) return json();
-  auto parsed = json::parse(body, nullptr, false);
+  auto parsed = support::parseJsonOrDiscarded(body);
   return parsed.is_discarded() ? json() : parsed;
 }
 
@@ -91,6 +119,12 @@ std::optional<ApiError> NemoClient::ensureToken(const CallControl& control) {
     std::lock_guard lock(mutex_);
     if (!token_.empty()) return std::nullopt;
     if (config_.environmentToken && !config_.environmentToken->empty()) {
+      if (!isHeaderSafeToken(*config_.environmentToken)) {
+        return makeApiError(code::kLocal, 0,
+                            "NEMO_TOKEN holds characters that cannot be sent in an HTTP header (a space, a line "
+                            "break or a non-ASCII character?). Set it to the token alone.",
+                            errorContext());
+      }
       token_ = *config_.environmentToken;
       tokenSource_ = TokenSource::Environment;
       return std::nullopt;
@@ -121,6 +155,8 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
     if (userId_.empty()) userId_ = cached->userId;
     return std::nullopt;
   }
+  // A refusal on record is answered at once: asking again now would only be refused again.
+  if (auto until = credentials_->refusedUntil(origin_); !until.empty()) return tokenRefused(until);
   bool renewedClientId = false;
   bool waitedForRateLimit = false;
   for (;;) {
@@ -130,7 +166,7 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
     request.url = config_.baseUrl + "/api/auth/anonymous-token";
     request.headers = headers({});
     request.headers.emplace_back("X-Client-Id", credentials_->clientId());
-    request.totalTimeout = std::chrono::seconds(30);
+    request.totalTimeout = fitted(std::chrono::seconds(30), control);
     request.stop = control.stop;
     auto result = http_->send(request);
     if (!result.ok()) return transportError(result, errorContext());
@@ -141,10 +177,18 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
       renewedClientId = true;
       continue;
     }
-    if (error && error->code == code::kRateLimited && !waitedForRateLimit) {
-      waitedForRateLimit = true;
-      if (!waitForRateLimit(control)) return makeApiError(code::kCancelled, 0, {}, errorContext());
-      continue;
+    if (error && error->code == code::kRateLimited) {
+      // After a rejected token the weekly allowance is what refuses: waiting 30 s will not help.
+      if (rejected.empty() && !waitedForRateLimit) {
+        waitedForRateLimit = true;
+        auto waited = waitForRateLimit(control);
+        if (waited == Waited::Cancelled) return makeApiError(code::kCancelled, 0, {}, errorContext());
+        if (waited == Waited::Done) continue;
+        return rateLimited(waited);
+      }
+      auto until = isoTime(std::chrono::system_clock::now() + kAskForTokenAgainAfter);
+      credentials_->setRefusedUntil(origin_, until);
+      return tokenRefused(until);
     }
     if (error) return error;
     const auto& data = body.contains("data") ? body["data"] : body;
@@ -152,6 +196,13 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
         data["token"].get<std::string>().empty()) {
       return makeApiError(code::kServerError, static_cast<int>(result.response.status),
                           "the token answer had no data.token", errorContext());
+    }
+    if (!isHeaderSafeToken(data["token"].get_ref<const std::string&>())) {
+      // CR/LF in a token would inject headers into every request: never used, never stored.
+      auto refused = makeApiError(code::kServerError, static_cast<int>(result.response.status), {}, errorContext());
+      refused.message = "NemoVideo sent a token with characters that cannot go into an HTTP header (such as a line "
+                        "break); it was not used. Please try again later, or set NEMO_TOKEN.";
+      return refused;
     }
     // user_id and expires_at have no fixed type in the API's versions: read whatever came.
     CachedToken token{data["token"].get<std::string>(), support::textAt(data, "user_id"), support::textAt(data, "expires_at")};
@@ -169,20 +220,41 @@ std::optional<ApiError> NemoClient::fetchAnonymousToken(const CallControl& contr
   }
 }
 
-bool NemoClient::waitForRateLimit(const CallControl& control) {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(config_.rateLimitWait).count();
-  if (control.note) control.note("NemoVideo is rate limiting; retrying once in " + std::to_string(seconds) + " s...");
-  auto deadline = std::chrono::steady_clock::now() + config_.rateLimitWait;
-  auto lastNote = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (control.stop.stop_requested()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::chrono::steady_clock::now() - lastNote >= std::chrono::seconds(10)) {
-      lastNote = std::chrono::steady_clock::now();
-      if (control.note) control.note("Still waiting for NemoVideo's rate limit...");
-    }
+NemoClient::Waited NemoClient::waitForRateLimit(const CallControl& control) {
+  // The wait and the retry after it must both fit in the call; otherwise answer now.
+  if (timeLeft(control) < config_.rateLimitWait + std::chrono::seconds(5)) return Waited::NoTime;
+  if (control.note) control.note("NemoVideo is rate limiting; retrying once in " + secondsText(config_.rateLimitWait) + ".");
+  std::mutex mutex;
+  std::condition_variable_any stopped;  // woken by a stop request only
+  std::unique_lock lock(mutex);
+  const auto until = std::chrono::steady_clock::now() + config_.rateLimitWait;
+  while (std::chrono::steady_clock::now() < until) {
+    auto next = std::min(until, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    stopped.wait_until(lock, control.stop, next, [] { return false; });
+    if (control.stop.stop_requested()) return Waited::Cancelled;
+    if (next < until && control.note) control.note("Still waiting for NemoVideo's rate limit.");
   }
-  return !control.stop.stop_requested();
+  return Waited::Done;
+}
+
+ApiError NemoClient::rateLimited(Waited how) const {
+  auto error = makeApiError(code::kRateLimited, 429, {}, errorContext());
+  error.message += how == Waited::Done
+                       ? " It was retried once after " + secondsText(config_.rateLimitWait) + " and still refused; "
+                         "wait a minute and try again."
+                       : " There was no time left in this call to wait " + secondsText(config_.rateLimitWait) +
+                             " and retry; try again in a minute.";
+  return error;
+}
+
+ApiError NemoClient::tokenRefused(const std::string& until) const {
+  auto error = makeApiError(code::kRateLimited, 429, {}, errorContext());
+  error.message = "NemoVideo will not give this computer a new free token right now (it allows one per computer "
+                  "a week, and the last one expired or was refused). The server will ask again after " + until +
+                  ". To go on now, set NEMO_TOKEN to the token of a NemoVideo account (register at " +
+                  config_.registerUrl + ") in this server's environment (the client's MCP configuration).";
+  error.details["retry_after"] = until;
+  return error;
 }
 
 std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const json& body, Envelope envelope) const {
@@ -210,12 +282,12 @@ std::optional<ApiError> NemoClient::errorIn(const http::Result& result, const js
   return makeApiError(errorCode, status, messageOf(body), errorContext());
 }
 
-bool NemoClient::retryAfter(const ApiError& error, const std::string& token, bool& refreshed, bool& waited,
+bool NemoClient::retryAfter(ApiError& error, const std::string& token, bool& refreshed, bool& waited,
                             const CallControl& control, std::optional<ApiError>& failure) {
   if (error.code == code::kTokenInvalid && !refreshed && tokenSource() != TokenSource::Environment) {
     refreshed = true;
     spdlog::info("token rejected (1001); getting a new one");
-    credentials_->dropToken(origin_, token);
+    credentials_->markRejected(origin_, token);
     {
       std::lock_guard lock(mutex_);
       if (token_ == token) token_.clear();
@@ -223,10 +295,14 @@ bool NemoClient::retryAfter(const ApiError& error, const std::string& token, boo
     failure = fetchAnonymousToken(control, token);
     return !failure;
   }
-  if (error.code == code::kRateLimited && !waited) {
-    waited = true;
-    if (waitForRateLimit(control)) return true;
-    failure = makeApiError(code::kCancelled, 0, {}, errorContext());
+  if (error.code == code::kRateLimited) {
+    auto how = waited ? Waited::Done : waitForRateLimit(control);
+    if (!waited && how == Waited::Done) {
+      waited = true;
+      return true;
+    }
+    if (how == Waited::Cancelled) failure = makeApiError(code::kCancelled, 0, {}, errorContext());
+    else failure = rateLimited(how);
   }
   return false;
 }
@@ -253,7 +329,7 @@ ApiResult NemoClient::call(const ApiCall& call, const CallControl& control) {
       request.body = call.body.dump();
     }
     request.files = call.files;
-    request.totalTimeout = call.totalTimeout;
+    request.totalTimeout = fitted(call.totalTimeout, control);
     request.idleTimeout = call.idleTimeout;
     request.onProgress = call.onProgress;
     request.stop = control.stop;
@@ -307,7 +383,7 @@ NemoClient::StreamOutcome NemoClient::stream(const std::string& path, const json
     request.headers.emplace_back("Content-Type", "application/json");
     request.headers.emplace_back("Accept", "text/event-stream");
     request.body = body.dump();
-    request.totalTimeout = std::chrono::minutes(15);
+    request.totalTimeout = std::chrono::minutes(15);  // a turn outlives the call that started it
     request.idleTimeout = idleTimeout;
     request.stop = control.stop;
     request.onBodyChunk = [&](std::string_view chunk) {

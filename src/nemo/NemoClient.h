@@ -38,11 +38,13 @@ struct ClientConfig {
   std::string uploadLimit;
 };
 
-// How a caller follows and stops a call: its stop token, and a sink for progress lines
-// (e.g. "rate limited, retrying in 30 s").
+// How a caller follows and stops a call: its stop token, a sink for progress lines (e.g. "rate
+// limited, retrying in 30 s"), and the time by which the tool call must be answered: requests and
+// waits are cut to fit it, whatever the backend does.
 struct CallControl {
   std::stop_token stop;
   std::function<void(const std::string&)> note;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct ApiResult {
@@ -113,11 +115,16 @@ class NemoClient {
   std::optional<ApiError> fetchAnonymousToken(const CallControl& control, const std::string& rejected);
   // The 1001 and 429 rules, shared by call() and stream(): true when the request should be
   // sent again (a new token is in place, or the rate-limit wait is over).
-  bool retryAfter(const ApiError& error, const std::string& token, bool& refreshed, bool& waited,
-                  const CallControl& control, std::optional<ApiError>& failure);
+  bool retryAfter(ApiError& error, const std::string& token, bool& refreshed, bool& waited, const CallControl& control,
+                  std::optional<ApiError>& failure);
   // The error in an answer, or nullopt when it is a success.
   std::optional<ApiError> errorIn(const http::Result& result, const json& body, Envelope envelope) const;
-  bool waitForRateLimit(const CallControl& control);
+  enum class Waited { Done, Cancelled, NoTime };
+  Waited waitForRateLimit(const CallControl& control);
+  // 429 when waiting is not possible (no time left) or did not help.
+  ApiError rateLimited(Waited how) const;
+  // NemoVideo refuses new free tokens until `until`: say so, and what the user can do now.
+  ApiError tokenRefused(const std::string& until) const;
   std::string currentToken() const;
 
   ClientConfig config_;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/UntrustedJson.h"
+
 namespace nemo::api {
 namespace {
 
@@ -96,7 +98,7 @@ class Scanner {
 
   static std::string decodedKey(std::string_view quoted) {
     if (quoted.find('\\') == std::string_view::npos) return std::string(quoted.substr(1, quoted.size() - 2));
-    auto parsed = nlohmann::json::parse(quoted, nullptr, false);
+    auto parsed = support::parseJsonOrDiscarded(quoted);
     return parsed.is_string() ? parsed.get<std::string>() : std::string();
   }
 

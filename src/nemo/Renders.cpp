@@ -1,6 +1,8 @@
 #include "nemo/Renders.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -13,9 +15,13 @@
 #include "nemo/RawJson.h"
 #include "nemo/Sessions.h"
 #include "support/Files.h"
+#include "support/JsonAccess.h"
 
 namespace nemo::api {
 namespace {
+
+// Finished jobs are kept this long for `state` and a late `export`, then dropped from the file.
+constexpr std::chrono::hours kForgetFinishedAfter{24 * 30};
 
 std::string newRenderId() {
   std::random_device random;
@@ -154,23 +160,27 @@ nlohmann::json RenderJob::toJson() const {
 }
 
 RenderJob RenderJob::fromJson(const nlohmann::json& saved) {
+  // The file may have been edited or written by another version: a field of another type is
+  // read as missing, never thrown.
+  using support::numberAt;
+  using support::textAt;
   RenderJob job;
-  job.renderId = saved.value("render_id", std::string());
-  job.sessionId = saved.value("session_id", std::string());
-  job.status = saved.value("status", std::string("pending"));
-  job.backendStatus = saved.value("backend_status", std::string());
-  job.progress = saved.value("progress", 0.0);
-  job.outputUrl = saved.value("output_url", std::string());
-  job.path = saved.value("path", std::string());
-  job.error = saved.value("error", std::string());
-  job.outputDir = saved.value("output_dir", std::string());
-  job.outputPath = saved.value("output_path", std::string());
-  job.fileStem = saved.value("file_stem", std::string("nemo-video"));
-  job.quality = saved.value("quality", std::string("high"));
-  job.size = saved.value("size", std::uint64_t{0});
-  job.durationSeconds = saved.value("duration", 0.0);
-  job.createdAt = saved.value("created_at", std::string());
-  job.updatedAt = saved.value("updated_at", std::string());
+  job.renderId = textAt(saved, "render_id");
+  job.sessionId = textAt(saved, "session_id");
+  job.status = textAt(saved, "status", "pending");
+  job.backendStatus = textAt(saved, "backend_status");
+  job.progress = numberAt(saved, "progress").value_or(0);
+  job.outputUrl = textAt(saved, "output_url");
+  job.path = textAt(saved, "path");
+  job.error = textAt(saved, "error");
+  job.outputDir = textAt(saved, "output_dir");
+  job.outputPath = textAt(saved, "output_path");
+  job.fileStem = textAt(saved, "file_stem", "nemo-video");
+  job.quality = textAt(saved, "quality", "high");
+  job.size = static_cast<std::uint64_t>(std::max(0.0, numberAt(saved, "size").value_or(0)));
+  job.durationSeconds = numberAt(saved, "duration").value_or(0);
+  job.createdAt = textAt(saved, "created_at");
+  job.updatedAt = textAt(saved, "updated_at");
   return job;
 }
 
@@ -185,35 +195,43 @@ Renders::~Renders() {
   pollers_.waitAll(std::chrono::seconds(5));
 }
 
-void Renders::load() {
-  if (loaded_) return;
+void Renders::load(const std::string& wanted) {
+  // Read once, and again for a job this process does not know: another server process (another
+  // client on the same HOME) may have started it.
+  if (loaded_ && (wanted.empty() || jobs_.count(wanted))) return;
   loaded_ = true;
-  auto text = support::readWholeFile(stateFile_);
-  if (!text) return;
-  auto parsed = nlohmann::json::parse(*text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return;
-  for (const auto& entry : parsed.value("renders", nlohmann::json::array())) {
+  const auto saved = stateFile_.read();
+  for (const auto& entry : support::arrayAt(saved, "renders")) {
     auto job = RenderJob::fromJson(entry);
-    if (!job.renderId.empty()) jobs_[job.renderId] = job;
+    if (!job.renderId.empty() && !jobs_.count(job.renderId)) jobs_[job.renderId] = job;
   }
 }
 
-void Renders::save() {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, job] : jobs_) list.push_back(job.toJson());
-  auto text = nlohmann::json{{"renders", list}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  if (auto error = support::writeFileAtomically(stateFile_, text, 0600)) {
-    spdlog::warn("could not save the render jobs: {}", *error);
-  }
+void Renders::save(const RenderJob& job) {
+  // One job at a time, into the file as it is now: the other processes' jobs stay.
+  const std::string forgetBefore = isoTime(std::chrono::system_clock::now() - kForgetFinishedAfter);
+  auto error = stateFile_.update([&](nlohmann::json& data) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& entry : support::arrayAt(data, "renders")) {
+      auto saved = RenderJob::fromJson(entry);
+      if (saved.renderId == job.renderId) continue;
+      if (saved.finished() && saved.updatedAt < forgetBefore) continue;
+      kept.push_back(entry);
+    }
+    kept.push_back(job.toJson());
+    data["renders"] = std::move(kept);
+  });
+  if (error) spdlog::warn("could not save render {} (it goes on in this process): {}", job.renderId, *error);
 }
 
 void Renders::add(const RenderJob& job) {
   {
     std::lock_guard lock(mutex_);
     load();
-    jobs_[job.renderId] = job;
-    jobs_[job.renderId].updatedAt = isoTimeNow();
-    save();
+    auto& added = jobs_[job.renderId];
+    added = job;
+    added.updatedAt = isoTimeNow();
+    save(added);
   }
   changed_.notify_all();
 }
@@ -230,7 +248,7 @@ std::optional<RenderJob> Renders::mutate(const std::string& renderId, const std:
     if (!found->second.finished()) {
       change(found->second);
       found->second.updatedAt = isoTimeNow();
-      save();
+      save(found->second);
     }
     result = found->second;
   }
@@ -240,7 +258,7 @@ std::optional<RenderJob> Renders::mutate(const std::string& renderId, const std:
 
 std::optional<RenderJob> Renders::find(const std::string& renderId) {
   std::lock_guard lock(mutex_);
-  load();
+  load(renderId);
   auto found = jobs_.find(renderId);
   if (found == jobs_.end()) return std::nullopt;
   return found->second;
@@ -321,11 +339,16 @@ Renders::Started Renders::start(const std::string& sessionId, const Destination&
   return started;
 }
 
-std::optional<RenderJob> Renders::resume(const std::string& renderId) {
+std::optional<RenderJob> Renders::resume(const std::string& renderId, const std::optional<Destination>& moveTo) {
   std::lock_guard lock(mutex_);
-  load();
+  load(renderId);
   auto found = jobs_.find(renderId);
   if (found == jobs_.end()) return std::nullopt;
+  if (moveTo && !found->second.finished()) {
+    found->second.outputDir = moveTo->outputDir;
+    found->second.outputPath = moveTo->outputPath;
+    save(found->second);
+  }
   if (!found->second.finished()) startPoller(renderId);
   return found->second;
 }
@@ -379,6 +402,8 @@ void Renders::poll(const std::string& renderId, std::stop_token stop) {
           return;
         case Download::Failed:
           return;
+        case Download::LocalProblem:
+          return;  // nothing to retry until the user frees space: the next export resumes it
         case Download::Retry:
           if (++downloadFailures >= 3) {
             mutate(renderId, [](RenderJob& j) {
@@ -443,13 +468,27 @@ Renders::Check Renders::checkStatus(const std::string& renderId, const CallContr
   return Check::Updated;
 }
 
+Renders::Download Renders::keepForLater(const RenderJob& job, const std::filesystem::path& dir, const std::string& why) {
+  spdlog::warn("render {}: cannot store the video in {}: {}", job.renderId, dir.string(), why);
+  mutate(job.renderId, [&](RenderJob& j) {
+    j.status = "not_saved";
+    j.error = "The video is rendered at NemoVideo, but this computer could not save it in " + dir.string() + " (" +
+              why + "). Free some disk space or make the folder writable, then call export with render_id \"" +
+              j.renderId + "\" to download it.";
+  });
+  return Download::LocalProblem;
+}
+
 Renders::Download Renders::download(RenderJob job, const std::stop_token& stop) {
   std::error_code ec;
   std::filesystem::path dir = job.outputPath.empty() ? job.outputDir : std::filesystem::path(job.outputPath).parent_path();
   std::string stem = job.outputPath.empty() ? job.fileStem : safeFileStem(std::filesystem::path(job.outputPath).stem().string());
   if (dir.empty()) dir = ".";
   std::filesystem::create_directories(dir, ec);
+  if (ec) return keepForLater(job, dir, ec.message());
   auto temp = dir / ("." + stem + "." + job.renderId + ".part");
+  // A stale part (or a link planted in its place) goes; the new one is created exclusively.
+  std::filesystem::remove(temp, ec);
   CallControl control{stop, {}};
   auto onProgress = [this, &job](std::uint64_t done, std::uint64_t total) {
     std::lock_guard lock(mutex_);
@@ -466,8 +505,13 @@ Renders::Download Renders::download(RenderJob job, const std::stop_token& stop) 
     request.stop = stop;
     request.onProgress = onProgress;
     auto result = http_->send(request);
+    if (result.failure == http::Failure::LocalFile) {
+      std::filesystem::remove(temp, ec);
+      return keepForLater(job, dir, result.message);
+    }
     fetched = result.ok() && result.response.status == 200 && looksLikeMp4(temp);
     if (!fetched) {
+      std::filesystem::remove(temp, ec);
       spdlog::warn("render {}: the output URL failed ({}, HTTP {}); using the authorised download", job.renderId,
                    result.message, result.response.status);
     }
@@ -477,6 +521,7 @@ Renders::Download Renders::download(RenderJob job, const std::stop_token& stop) 
     fetched = result.ok() && looksLikeMp4(temp);
     if (!fetched) {
       std::filesystem::remove(temp, ec);
+      if (!result.ok() && result.error->code == code::kLocal) return keepForLater(job, dir, result.error->message);
       auto why = result.ok() ? std::string("the downloaded file is not an MP4") : result.error->message;
       spdlog::warn("render {}: download failed: {}", job.renderId, why);
       bool planBlocks = !result.ok() && result.error->code == code::kPlanBlocksExport;
@@ -493,12 +538,9 @@ Renders::Download Renders::download(RenderJob job, const std::stop_token& stop) 
   }
   std::string placed;
   if (!placeWithoutOverwrite(temp, dir, stem, placed)) {
+    std::string why = std::strerror(errno);
     std::filesystem::remove(temp, ec);
-    mutate(job.renderId, [&](RenderJob& j) {
-      j.status = "failed";
-      j.error = "could not save the video in " + dir.string();
-    });
-    return Download::Failed;
+    return keepForLater(job, dir, why);
   }
   auto size = std::filesystem::file_size(placed, ec);
   mutate(job.renderId, [&](RenderJob& j) {
@@ -521,7 +563,7 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
     changed_.notify_all();
   });
   std::unique_lock lock(mutex_);
-  load();
+  load(renderId);
   std::string lastSaid;
   bool refreshedAtDeadline = false;
   auto lastSignal = std::chrono::steady_clock::now() - heartbeatEvery;

@@ -21,6 +21,7 @@
 #include "http/HttpClient.h"
 #include "nemo/ApiError.h"
 #include "nemo/NemoClient.h"
+#include "support/SharedJsonFile.h"
 #include "support/TaskGroup.h"
 
 namespace nemo::api {
@@ -28,7 +29,9 @@ namespace nemo::api {
 struct RenderJob {
   std::string renderId;
   std::string sessionId;
-  std::string status = "pending";  // pending, rendering, downloading, completed, failed, cancelled
+  // pending, rendering, downloading, completed, failed, cancelled; or not_saved: rendered, but this
+  // computer could not store the file (unfinished: the next export downloads it again).
+  std::string status = "pending";
   std::string backendStatus;       // the word the backend used last
   double progress = 0;             // 0-100
   std::string outputUrl;
@@ -75,8 +78,9 @@ class Renders {
   Started start(const std::string& sessionId, const Destination& destination, const std::string& quality,
                 const CallControl& control);
 
-  // The saved job, with its poller running again if it had not finished (e.g. after a restart).
-  std::optional<RenderJob> resume(const std::string& renderId);
+  // The saved job, with its poller running again if it had not finished (e.g. after a restart, or
+  // after the video could not be saved). `moveTo` sends a file not yet saved to another folder.
+  std::optional<RenderJob> resume(const std::string& renderId, const std::optional<Destination>& moveTo = {});
 
   // Waits until the job finishes, the deadline passes or stop is requested; relays progress
   // (at least every heartbeatEvery). Returns the job as it is then.
@@ -93,8 +97,8 @@ class Renders {
   std::optional<RenderJob> find(const std::string& renderId);
 
  private:
-  void load();                     // caller holds mutex_
-  void save();                     // caller holds mutex_
+  void load(const std::string& wanted = {});  // caller holds mutex_; re-reads for a job not known yet
+  void save(const RenderJob& job);            // caller holds mutex_
   void add(const RenderJob& job);
   // Applies `change` to the saved job under the lock and saves; the job as it is afterwards.
   std::optional<RenderJob> mutate(const std::string& renderId, const std::function<void(RenderJob&)>& change);
@@ -103,12 +107,15 @@ class Renders {
   // One status request, applied to the saved job. Stop: the job is over (or we were stopped).
   enum class Check { Updated, Failed, Stop };
   Check checkStatus(const std::string& renderId, const CallControl& control);
-  enum class Download { Done, Retry, Failed };
+  // LocalProblem: this machine could not store the video (read-only folder, full disk); the job
+  // stays unfinished, so the next export with its render_id downloads it again.
+  enum class Download { Done, Retry, Failed, LocalProblem };
   Download download(RenderJob job, const std::stop_token& stop);
+  Download keepForLater(const RenderJob& job, const std::filesystem::path& dir, const std::string& why);
 
   std::shared_ptr<NemoClient> client_;
   std::shared_ptr<http::HttpClient> http_;
-  std::filesystem::path stateFile_;
+  support::SharedJsonFile stateFile_;
   RenderOptions options_;
   std::mutex mutex_;
   std::condition_variable changed_;

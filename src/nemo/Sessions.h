@@ -1,14 +1,18 @@
-// The sessions this server created, kept in the state folder per API origin, and which one is
-// current, so that later tool calls (and later runs) may leave the session id out. Thread-safe.
+// The sessions known on this machine, kept in the state folder per API origin (name, created,
+// last used) so that a restarted agent can find and resume one, and the current session, which
+// belongs to this server process (one client) alone. Thread-safe; several processes may share
+// the file.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "support/SharedJsonFile.h"
 
 namespace nemo::api {
 
@@ -17,31 +21,42 @@ struct SessionRecord {
   std::string taskId;
   std::string taskName;
   std::string language;
-  std::string createdAt;  // ISO 8601 UTC
+  std::string createdAt;   // ISO 8601 UTC; empty for a session first seen by id
+  std::string lastUsedAt;  // ISO 8601 UTC
 };
 
 class Sessions {
  public:
   Sessions(std::filesystem::path file, std::string origin);
 
-  // Records a new session and makes it current. Returns an error text or nullopt.
+  // Records a session this process created and makes it current. Returns an error text when the
+  // list could not be saved: the session is then kept in memory, and still current.
   std::optional<std::string> add(const SessionRecord& session);
+
+  // A session that NemoVideo has just confirmed (a successful call that used it): it becomes
+  // current, is recorded when new, and its last use is noted. An id the backend did not
+  // confirm must never come here: a wrong id must not move the user off their project.
+  std::optional<std::string> use(const std::string& sessionId);
+
+  // The current session of this process: none until create_session or use().
   std::optional<SessionRecord> current();
   std::optional<SessionRecord> find(const std::string& sessionId);
+  // Every known session of this origin, the most recently used first.
   std::vector<SessionRecord> all();
-  // Makes a known session current (after a tool used it explicitly).
-  void makeCurrent(const std::string& sessionId);
 
  private:
-  nlohmann::json& origin();  // caller holds mutex_
-  void load();
-  std::optional<std::string> save();
-  std::filesystem::path file_;
+  std::vector<SessionRecord> loadAll();  // caller holds mutex_
+  std::optional<std::string> save(const SessionRecord& session);  // caller holds mutex_
+
+  support::SharedJsonFile file_;
   std::string origin_;
   std::mutex mutex_;
-  nlohmann::json data_ = nlohmann::json::object();
+  std::string current_;
+  std::map<std::string, SessionRecord> unsaved_;  // what the disk refused, kept for this process
 };
 
+// ISO 8601 UTC, to the second ("2026-11-29T23:06:03Z"): comparable as text.
+std::string isoTime(std::chrono::system_clock::time_point when);
 std::string isoTimeNow();
 
 }  // namespace nemo::api

@@ -1,5 +1,6 @@
 #include "support/JsonAccess.h"
 
+#include <cmath>
 #include <cstdlib>
 
 namespace nemo::support {
@@ -29,7 +30,7 @@ std::optional<double> numberAt(const nlohmann::json& object, std::string_view ke
     const auto& text = value->get_ref<const std::string&>();
     char* end = nullptr;
     double number = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size()) return number;
+    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(number)) return number;
   }
   return std::nullopt;
 }

@@ -45,6 +45,31 @@ void registerSecret(std::string_view secret) {
   gSecrets.insert(std::lower_bound(gSecrets.begin(), gSecrets.end(), secret, longer), std::string(secret));
 }
 
+std::size_t releasableLength(std::string_view text) {
+  std::size_t keep = text.size();
+  auto holdBackPrefixOf = [&](std::string_view whole) {
+    // The longest tail of the text that is a proper beginning of `whole`.
+    for (std::size_t length = std::min(whole.size() - 1, text.size()); length > 0; --length) {
+      if (text.substr(text.size() - length) == whole.substr(0, length)) {
+        keep = std::min(keep, text.size() - length);
+        return;
+      }
+    }
+  };
+  {
+    std::shared_lock lock(gMutex);
+    for (const auto& secret : gSecrets) holdBackPrefixOf(secret);
+  }
+  static constexpr std::string_view kBearer = "Bearer ";
+  holdBackPrefixOf(kBearer);
+  // "Bearer " and then credential characters up to the end: the credential may go on.
+  if (auto pos = text.rfind(kBearer); pos != std::string_view::npos &&
+      text.find_first_of(" \"\r\n,", pos + kBearer.size()) == std::string_view::npos) {
+    keep = std::min(keep, pos);
+  }
+  return keep;
+}
+
 std::string redactSecrets(std::string_view text) {
   std::string out(text);
   {

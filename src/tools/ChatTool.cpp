@@ -100,10 +100,6 @@ Attachments readAttachments(const nlohmann::json& paths) {
   return out;
 }
 
-mcp::ToolResult failed(const api::ApiError& error) {
-  return mcp::ToolResult::failure(error.message, {{"status", "failed"}, {"error", error.toJson()}});
-}
-
 // The one way to continue a running turn. Re-sending the message would start a second turn,
 // and during a generation the user pays for both.
 std::string continueTurn(const std::string& turnId) {
@@ -168,19 +164,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       }
       if (!attachments.report.empty()) structured["attachments"] = attachments.report;
 
+      // Never a session of its own making: the user's project is chosen by create_session or an id.
       auto sessionId = resolveSessionId(arguments, services);
-      if (sessionId.empty()) {
-        auto created = createSession(services, context);
-        if (created.error) return failed(*created.error);
-        sessionId = created.sessionId;
-        preface += "(Started a new session " + sessionId + ".)\n";
-        structured["new_session_id"] = sessionId;
-      }
+      if (sessionId.empty()) return noSessionFailure(services, {{"status", "failed"}});
       context.progress("Sending the message to the video editor...");
       turn = services.turns->start(sessionId, message + attachments.text);
     }
 
-    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, context);
+    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, services, context);
     SentenceProgress sentences;
     auto snapshot = turn->wait(
         deadline, context.stop(),
@@ -213,6 +204,8 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
 
     structured["turn_id"] = turn->id();
     structured["session_id"] = turn->sessionId();
+    // A turn that runs or ran (no error) was accepted by NemoVideo for that session.
+    if (!snapshot.error) confirmSession(turn->sessionId(), services);
     structured["tools_used"] = snapshot.tools;
     auto translated = api::translateGuiText(snapshot.text);
     if (translated.changed) structured["suggested_tools"] = translated.tools;
@@ -235,16 +228,11 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       std::string text = preface;
       if (!translated.text.empty()) text += translated.text + "\n\n";
       if (snapshot.error->code == api::code::kSessionNotFound) {
-        // The old timeline is gone; a fresh session is ready, and nothing is re-sent by us.
-        auto created = createSession(services, context);
-        if (!created.error) {
-          structured["new_session_id"] = created.sessionId;
-          text += "This session no longer exists on NemoVideo (its timeline is gone). A new session " +
-                  created.sessionId + " was created and is now current; the message was not sent again.";
-          return mcp::ToolResult::failure(text, structured)
-              .withNext("If the user still wants it, call chat with the message again (it goes to session " +
-                        created.sessionId + ").");
-        }
+        // No new session behind the user's back: an unknown id changes nothing; a vanished one is said.
+        structured.erase("error");
+        auto failure = sessionErrorResult(*snapshot.error, arguments, services, structured);
+        failure.text = text + failure.text + " The message was not sent again.";
+        return failure;
       }
       text += snapshot.cut ? "The connection to the video editor broke before the turn ended (" +
                                  snapshot.error->message + "). The text above is what arrived. The turn was not "

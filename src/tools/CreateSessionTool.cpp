@@ -12,13 +12,17 @@ void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& serv
     if (created.error) return errorResult(*created.error);
     auto language = arguments.value("language", std::string());
     if (language.empty()) language = api::languageFromEnvironment();
-    return mcp::ToolResult::success(
-        "Session ready (" + created.sessionId + "). It is now the current session: chat, upload, state and export "
-        "use it when no session_id is given.",
-        {{"session_id", created.sessionId},
-         {"task_id", created.taskId},
-         {"task_name", taskName},
-         {"language", language}})
+    std::string text = "Session ready (" + created.sessionId + "). It is now the current session: chat, upload, "
+                       "state and export use it when no session_id is given.";
+    nlohmann::json structured{
+        {"session_id", created.sessionId}, {"task_id", created.taskId}, {"task_name", taskName}, {"language", language}};
+    if (!created.notSaved.empty()) {
+      // Still current for this server process; only a restarted agent would not find it.
+      text += " It could not be saved to the session list (" + created.notSaved + "): note its id to resume it "
+              "after a restart.";
+      structured["not_saved"] = created.notSaved;
+    }
+    return mcp::ToolResult::success(text, structured)
         .withNext("Call upload with the user's files, or chat with what the video should be; both use session " +
                   created.sessionId + ".");
   });

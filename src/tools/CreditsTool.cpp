@@ -17,9 +17,20 @@ std::string format(double value) {
 void registerCreditsTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("credits", [services](const nlohmann::json&, mcp::ToolContext& context) {
     context.progress("Checking the NemoVideo credit balance...");
-    auto result = services.client->credits(callControl(context));
+    auto result = services.client->credits(callControl(context, services));
     if (!result.ok()) return errorResult(*result.error);
-    double available = support::numberAt(result.data, "available").value_or(0);
+    // Reported as fact, so never a default: an answer without a readable balance is unreadable
+    // (a broken answer is not "0 credits"). A missing frozen or total is derived, not invented.
+    auto readable = [&](const char* key) { return !result.data.contains(key) || support::numberAt(result.data, key); };
+    auto availableRead = support::numberAt(result.data, "available");
+    if (!result.data.is_object() || !availableRead || !readable("frozen") || !readable("total")) {
+      auto unreadable = api::makeApiError(api::code::kServerError, 0, "the credit balance answer could not be read",
+                                          services.client->errorContext());
+      unreadable.message = "NemoVideo's answer about the credit balance could not be read (no number where the "
+                           "balance should be). Please try again in a moment.";
+      return errorResult(unreadable);
+    }
+    double available = *availableRead;
     double frozen = support::numberAt(result.data, "frozen").value_or(0);
     double total = support::numberAt(result.data, "total").value_or(available + frozen);
     auto text = "Credits: " + format(available) + " available" +

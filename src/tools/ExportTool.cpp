@@ -1,6 +1,8 @@
 // The `export` tool: renders the session's timeline to an MP4 and downloads it, within a
 // bounded wait (a render still running comes back with a render_id to wait on, even after a
 // restart); also cancels a render.
+#include <algorithm>
+
 #include "nemo/Renders.h"
 #include "support/Paths.h"
 #include "tools/ToolSupport.h"
@@ -37,6 +39,10 @@ mcp::ToolResult answer(const api::RenderJob& job) {
     structured["error"] = {{"code", api::code::kServerError}, {"message", job.error}};
     return mcp::ToolResult::failure(job.error + " (render " + job.renderId + ")", structured);
   }
+  if (job.status == "not_saved") {
+    structured["error"] = {{"code", api::code::kLocal}, {"message", job.error}};
+    return mcp::ToolResult::failure(job.error, structured);
+  }
   if (job.status == "cancelled") {
     return mcp::ToolResult::success("The render " + job.renderId + " was cancelled.", structured);
   }
@@ -56,7 +62,10 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("export", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
     auto& renders = *services.renders;
     auto renderId = arguments.value("render_id", std::string());
-    auto control = callControl(context);
+    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, services, context);
+    // Starting a render needs a few requests even when the caller does not want to wait for it:
+    // those get the default bound at least.
+    auto control = callControl(context, std::max(deadline, std::chrono::steady_clock::now() + services.defaultWait));
 
     if (arguments.value("cancel", false)) {
       if (renderId.empty()) return localFailure("Give the render_id of the render to cancel.");
@@ -65,31 +74,33 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       return answer(*renders.find(renderId));
     }
 
+    api::Destination destination;
+    auto outputDir = arguments.value("output_dir", std::string());
+    destination.outputDir = outputDir.empty() ? support::outputDirectory() : support::expandUserPath(outputDir);
+    auto outputPath = arguments.value("output_path", std::string());
+    if (!outputPath.empty()) destination.outputPath = support::expandUserPath(outputPath).string();
+
     if (renderId.empty()) {
       auto sessionId = resolveSessionId(arguments, services);
-      if (sessionId.empty()) return localFailure("There is no session to export yet. Start with create_session or chat.");
-      api::Destination destination;
-      auto outputDir = arguments.value("output_dir", std::string());
-      destination.outputDir = outputDir.empty() ? support::outputDirectory() : support::expandUserPath(outputDir);
-      auto outputPath = arguments.value("output_path", std::string());
-      if (!outputPath.empty()) destination.outputPath = support::expandUserPath(outputPath).string();
+      if (sessionId.empty()) return noSessionFailure(services);
       auto session = services.sessions->find(sessionId);
       auto title = session && session->taskName != "project" && !session->taskName.empty() ? session->taskName
                                                                                           : "nemo-video-" + sessionId;
       destination.fileStem = api::safeFileStem(title);
       context.progress("Reading the timeline and starting the render...");
       auto started = renders.start(sessionId, destination, arguments.value("quality", std::string("high")), control);
-      if (started.error) return errorResult(*started.error);
+      if (started.error) return sessionErrorResult(*started.error, arguments, services);
+      confirmSession(sessionId, services);
       if (!started.notExportable.empty()) {
         return localFailure("Nothing to export yet: " + started.notExportable +
                             " Use chat to generate or edit the video first, then export.");
       }
       renderId = started.job->renderId;
-    } else if (!renders.resume(renderId)) {
+    } else if (!renders.resume(renderId, outputDir.empty() && outputPath.empty() ? std::nullopt
+                                                                                 : std::optional(destination))) {
       return localFailure("Unknown render_id " + renderId + " (not started from this computer).");
     }
 
-    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, context);
     auto job = renders.wait(
         renderId, deadline, context.stop(),
         [&context](const std::string& line, std::optional<double> percent) { context.progress(line, percent); },

@@ -39,13 +39,11 @@ nlohmann::json mediaList(const nlohmann::json& list) {
 void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("state", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
     auto sessionId = resolveSessionId(arguments, services);
-    if (sessionId.empty()) {
-      return localFailure("There is no session yet.")
-          .withNext("Call create_session (or chat, which starts one) first.");
-    }
+    if (sessionId.empty()) return noSessionFailure(services);
     context.progress("Reading the timeline...");
-    auto result = services.client->state(sessionId, callControl(context));
-    if (!result.ok()) return errorResult(*result.error);
+    auto result = services.client->state(sessionId, callControl(context, services));
+    if (!result.ok()) return sessionErrorResult(*result.error, arguments, services);
+    confirmSession(sessionId, services);
     const auto& state = api::stateObjectOf(result.data);
     auto draft = api::Draft::fromJson(api::draftOf(result.data));
 

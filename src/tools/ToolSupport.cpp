@@ -9,8 +9,12 @@
 
 namespace nemo::tools {
 
-api::CallControl callControl(mcp::ToolContext& context) {
-  return api::CallControl{context.stop(), [&context](const std::string& line) { context.progress(line); }};
+api::CallControl callControl(mcp::ToolContext& context, std::chrono::steady_clock::time_point deadline) {
+  return api::CallControl{context.stop(), [&context](const std::string& line) { context.progress(line); }, deadline};
+}
+
+api::CallControl callControl(mcp::ToolContext& context, const Services& services) {
+  return callControl(context, std::chrono::steady_clock::now() + services.defaultWait);
 }
 
 mcp::ToolResult errorResult(const api::ApiError& error) {
@@ -28,38 +32,94 @@ namespace nemo::tools {
 
 std::string resolveSessionId(const nlohmann::json& arguments, const Services& services) {
   auto given = arguments.value("session_id", std::string());
-  if (!given.empty()) {
-    services.sessions->makeCurrent(given);
-    return given;
-  }
+  if (!given.empty()) return given;
   auto current = services.sessions->current();
   return current ? current->sessionId : std::string();
+}
+
+void confirmSession(const std::string& sessionId, const Services& services) {
+  if (auto error = services.sessions->use(sessionId)) {
+    spdlog::warn("could not record the use of session {}: {}", sessionId, *error);
+  }
+}
+
+std::string describeSession(const api::SessionRecord& session) {
+  std::string text = session.sessionId;
+  if (!session.taskName.empty() && session.taskName != "project") text += " \"" + session.taskName + "\"";
+  if (!session.createdAt.empty()) text += ", created " + session.createdAt;
+  if (!session.lastUsedAt.empty()) text += ", last used " + session.lastUsedAt;
+  return text;
+}
+
+nlohmann::json knownSessionsJson(const Services& services) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& session : services.sessions->all()) {
+    list.push_back({{"session_id", session.sessionId},
+                    {"task_name", session.taskName},
+                    {"created_at", session.createdAt},
+                    {"last_used_at", session.lastUsedAt}});
+  }
+  return list;
+}
+
+mcp::ToolResult noSessionFailure(const Services& services, nlohmann::json extra) {
+  std::string message = "No session is current in this conversation. Call create_session to start one";
+  auto known = services.sessions->all();
+  if (known.empty()) {
+    message += ".";
+  } else {
+    message += ", or pass the session_id of a known session (the most recent first):";
+    for (std::size_t i = 0; i < known.size() && i < 5; ++i) message += "\n- " + describeSession(known[i]);
+  }
+  extra["sessions"] = knownSessionsJson(services);
+  return localFailure(message, std::move(extra));
+}
+
+mcp::ToolResult sessionErrorResult(const api::ApiError& error, const nlohmann::json& arguments, const Services& services,
+                                   nlohmann::json extra) {
+  auto named = arguments.value("session_id", std::string());
+  auto current = services.sessions->current();
+  extra["error"] = error.toJson();
+  if (error.code != api::code::kSessionNotFound || named.empty() || (current && current->sessionId == named)) {
+    return mcp::ToolResult::failure(error.message, std::move(extra));
+  }
+  // A mistyped or foreign id: say so, and that the user's own session is untouched.
+  std::string message = "NemoVideo does not know the session \"" + named + "\" (mistyped, or from another account). "
+                        "Nothing was changed. ";
+  message += current ? "The current session is still " + current->sessionId + ": leave session_id out to use it."
+                     : "Call state without session_id to list the known sessions, or create_session to start one.";
+  extra["error"]["message"] = message;
+  return mcp::ToolResult::failure(message, std::move(extra));
 }
 
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName,
                          std::string language) {
   if (language.empty()) language = api::languageFromEnvironment();
   context.progress("Creating a NemoVideo session...");
-  auto result = services.client->createSession(taskName, language, callControl(context));
-  if (!result.ok()) return {{}, {}, result.error};
+  auto result = services.client->createSession(taskName, language, callControl(context, services));
+  if (!result.ok()) return {{}, {}, result.error, {}};
   auto sessionId = support::textAt(result.data, "session_id");
   if (sessionId.empty()) {
     return {{}, {}, api::makeApiError(api::code::kServerError, 0, "the answer had no session_id",
-                                  services.client->errorContext())};
+                                  services.client->errorContext()), {}};
   }
   auto taskId = support::textAt(result.data, "task_id");
   context.log("info", "Created NemoVideo session " + sessionId);
-  if (auto saveError = services.sessions->add({sessionId, taskId, taskName, language, api::isoTimeNow()})) {
+  NewSession created{sessionId, taskId, std::nullopt, {}};
+  if (auto saveError = services.sessions->add({sessionId, taskId, taskName, language, api::isoTimeNow(), {}})) {
     spdlog::warn("could not remember the session: {}", *saveError);
+    created.notSaved = *saveError;
   }
-  return {sessionId, taskId, std::nullopt};
+  return created;
 }
 
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const mcp::ToolContext& context) {
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services,
+                                 const mcp::ToolContext& context) {
   // Clients known to wait for a result without a deadline of their own below 110 s.
   const bool patient = context.clientName() == "claude-code";
-  auto value = arguments.value("wait_seconds", static_cast<double>(patient ? kPatientClientWaitSeconds
-                                                                           : kDefaultWaitSeconds));
+  auto fallback = services.defaultWait;
+  if (patient && fallback == std::chrono::seconds(kDefaultWaitSeconds)) fallback = std::chrono::seconds(kPatientClientWaitSeconds);
+  auto value = arguments.value("wait_seconds", static_cast<double>(fallback.count()));
   return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, static_cast<double>(kMaxWaitSeconds))));
 }
 

@@ -51,13 +51,8 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
     }
 
     auto sessionId = resolveSessionId(arguments, services);
+    if (sessionId.empty()) return noSessionFailure(services);
     std::string preface;
-    if (sessionId.empty()) {
-      auto created = createSession(services, context);
-      if (created.error) return errorResult(*created.error);
-      sessionId = created.sessionId;
-      preface = "(Started a new session " + sessionId + ".)\n";
-    }
 
     nlohmann::json uploaded = nlohmann::json::array();
     nlohmann::json rejected = nlohmann::json::array();
@@ -69,7 +64,8 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       for (auto& item : answer.rejected) rejected.push_back(std::move(item));
       if (!answer.listed) unlisted.insert(unlisted.end(), sent.begin(), sent.end());
     };
-    auto control = callControl(context);
+    // Not cut to a deadline: a large file takes what it takes, with byte progress all along.
+    auto control = callControl(context, std::chrono::steady_clock::time_point::max());
     auto path = "/api/upload-video/nemo_agent/me/" + sessionId;
 
     if (!files.empty()) {
@@ -104,7 +100,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
           for (auto& item : answer.uploaded) uploaded.push_back(std::move(item));
           for (auto& item : answer.rejected) rejected.push_back(std::move(item));
         }
-        if (uploaded.empty() && rejected.empty()) return errorResult(*result.error);
+        if (uploaded.empty() && rejected.empty()) return sessionErrorResult(*result.error, arguments, services);
         if (uploaded.empty()) {
           auto structured = nlohmann::json{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected},
                                            {"error", result.error->toJson()}};
@@ -150,6 +146,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
                            "reported as sent. Call state to see them in the session's media.";
       text += "\n(" + structured["note"].get<std::string>() + ")";
     }
+    if (!uploaded.empty()) confirmSession(sessionId, services);
     if (uploaded.empty()) {
       structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : support::intAt(rejected[0], "code")},
                              {"message", text}};

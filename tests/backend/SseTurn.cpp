@@ -68,6 +68,14 @@ public:
       }
       if (s.contains("text") && s["text"].is_string()) text(s);
       if (s.contains("error") && s["error"].is_string()) write(event({{"error", s["error"]}}));
+      // Bytes sent as given (a whole event with its "data: " and blank line, or less): for
+      // shapes and faults the other steps cannot make.
+      if (s.contains("raw") && s["raw"].is_string()) write(s["raw"].get<std::string>());
+      if (s.contains("raw_bytes") && s["raw_bytes"].is_array()) {  // bytes a JSON string cannot hold
+        std::string bytes;
+        for (const auto& b : s["raw_bytes"]) bytes += static_cast<char>(b.get<int>());
+        write(bytes);
+      }
       if (s.value("cut", false)) {
         // Half an event and no terminating chunk: the client must see an incomplete transfer.
         write(in_.shape == "nemo" ? "data: {\"type\":\"text\",\"content\":\"and th"

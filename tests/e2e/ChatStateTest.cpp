@@ -147,20 +147,32 @@ TEST_CASE("chat: a cut stream returns the text so far and the error", "[e2e][cha
   CHECK(s.backend.requestsTo("/run_sse").size() == 1);  // not re-sent
 }
 
-TEST_CASE("chat: errors of the stream are clear and the session is replaced on 1002", "[e2e][chat]") {
+TEST_CASE("chat: errors of the stream are clear; 1002 never makes a session behind the user's back", "[e2e][chat]") {
   Session s;
-  SECTION("1002: a new session, nothing re-sent") {
+  SECTION("1002 for a named id: unknown, nothing changed, nothing re-sent") {
     auto result = resultOf(s.server->callTool("chat", {{"message", "add music"}, {"session_id", "sess_gone"}}));
     INFO(result.dump());
     CHECK(result["isError"] == true);
     CHECK(result["structuredContent"]["error"]["code"] == 1002);
-    auto fresh = result["structuredContent"]["new_session_id"].get<std::string>();
-    CHECK_FALSE(fresh.empty());
-    CHECK(textOf(result).find(fresh) != std::string::npos);
+    CHECK_FALSE(result["structuredContent"].contains("new_session_id"));
+    CHECK(textOf(result).find("does not know the session \"sess_gone\"") != std::string::npos);
+    CHECK(textOf(result).find(s.sessionId) != std::string::npos);  // the user's session, still current
+    CHECK(s.backend.requestsTo("/api/tasks/").size() == 1);         // no second session was made
     CHECK(s.backend.requestsTo("/run_sse").size() == 1);
-    // The new session is current: the next call without a session id uses it.
+    // The current session is unchanged: the next call without a session id uses it.
     resultOf(s.server->callTool("chat", {{"message", "add music"}}));
-    CHECK(s.backend.requestsTo("/run_sse")[1]["body"]["session_id"] == fresh);
+    CHECK(s.backend.requestsTo("/run_sse")[1]["body"]["session_id"] == s.sessionId);
+  }
+  SECTION("1002 as a business code inside the stream is a 1002") {
+    for (const char* raw : {"data: {\"errorCode\":\"1002\",\"errorMessage\":\"session not found\"}\n\n",
+                            "data: {\"errorCode\":1002}\n\n"}) {
+      s.backend.configure({{"sse_script", json::array({{{"raw", raw}}})}});
+      auto result = resultOf(s.server->callTool("chat", {{"message", "make it blue"}}));
+      INFO(result.dump());
+      CHECK(result["isError"] == true);
+      CHECK(result["structuredContent"]["error"]["code"] == 1002);
+      CHECK(textOf(result).find("no longer exists") != std::string::npos);
+    }
   }
   SECTION("2001 out of credits") {
     s.backend.configure({{"fail", {{"run_sse", {{"code", 2001}}}}}});
@@ -292,4 +304,5 @@ TEST_CASE("state: without any session it says what to do", "[e2e][state]") {
   auto result = resultOf(server.callTool("state"));
   CHECK(result["isError"] == true);
   CHECK(textOf(result).find("create_session") != std::string::npos);
+  CHECK(result["structuredContent"]["sessions"] == json::array());
 }

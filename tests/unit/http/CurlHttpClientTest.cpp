@@ -400,6 +400,56 @@ TEST_CASE("downloadTo writes the body to the file", "[http][curl]") {
   CHECK(lastDone == payload.size());
 }
 
+TEST_CASE("downloadTo never writes through a planted symlink, nor over an existing file", "[http][curl]") {
+  TinyServer server([&](int fd, const std::string&) { sendAll(fd, response("200 OK", "", "overwritten")); });
+  nemo::test::TempDir dir;
+  auto victim = dir / "victim.txt";
+  REQUIRE_FALSE(nemo::support::writeFileAtomically(victim, "precious").has_value());
+  auto link = dir / ".video.part";
+  std::filesystem::create_symlink(victim, link);
+  auto client = http::makeCurlHttpClient();
+  http::Request request;
+  request.url = server.url();
+  request.downloadTo = link;
+  auto result = client->send(request);
+  CHECK(result.failure == http::Failure::LocalFile);
+  CHECK(nemo::support::readWholeFile(victim) == std::optional<std::string>("precious"));
+  request.downloadTo = victim;  // an existing file is not replaced either
+  CHECK(client->send(request).failure == http::Failure::LocalFile);
+  CHECK(nemo::support::readWholeFile(victim) == std::optional<std::string>("precious"));
+}
+
+TEST_CASE("a folder that cannot take the file is a local failure, not a network one", "[http][curl]") {
+  TinyServer server([&](int fd, const std::string&) { sendAll(fd, response("200 OK", "", "body")); });
+  nemo::test::TempDir dir;
+  REQUIRE_FALSE(nemo::support::writeFileAtomically(dir / "file", "x").has_value());
+  auto client = http::makeCurlHttpClient();
+  http::Request request;
+  request.url = server.url();
+  request.downloadTo = dir / "file" / "video.mp4";  // a file where the folder should be
+  auto result = client->send(request);
+  CHECK(result.failure == http::Failure::LocalFile);
+  CHECK(result.message.find("Not a directory") != std::string::npos);
+}
+
+TEST_CASE("the idle timeout is kept to about a second", "[http][curl]") {
+  TinyServer server([&](int fd, const std::string&) {
+    sendAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst bytes");
+    server.stayQuiet(fd);
+  });
+  auto client = http::makeCurlHttpClient();
+  http::Request request;
+  request.url = server.url();
+  request.totalTimeout = 0ms;
+  request.idleTimeout = 2s;
+  auto started = std::chrono::steady_clock::now();
+  auto result = client->send(request);
+  auto took = millisSince(started);
+  CHECK(result.failure == http::Failure::Timeout);
+  CHECK(took >= 1900);
+  CHECK(took < 4000);  // curl's own low-speed check gave up only after about three times the limit
+}
+
 TEST_CASE("a body over maxBodyBytes is rejected", "[http][curl]") {
   TinyServer server([](int fd, const std::string&) { sendAll(fd, response("200 OK", "", std::string(5000, 'b'))); });
   auto client = http::makeCurlHttpClient();

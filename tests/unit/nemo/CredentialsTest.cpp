@@ -1,5 +1,5 @@
 // Tests of the credentials file: a stable persisted client id, tokens cached per origin in a
-// 0600 file, expired tokens ignored, dropToken only drops a matching token, corrupt files replaced.
+// 0600 file, expired tokens ignored, markRejected only marks a matching token, corrupt files replaced.
 #include "nemo/Credentials.h"
 
 #include <catch2/catch.hpp>
@@ -106,24 +106,53 @@ TEST_CASE("an expired token is ignored, an unknown expiry is not", "[nemo][crede
   CHECK_FALSE(isExpired("next tuesday, maybe"));
 }
 
-TEST_CASE("dropToken only drops the token it names", "[nemo][credentials]") {
+TEST_CASE("markRejected only marks the token it names, and keeps it on record", "[nemo][credentials]") {
   nemo::test::TempDir dir;
   auto file = dir / "credentials.json";
   Credentials credentials(file);
   REQUIRE_FALSE(credentials.saveToken(kOrigin, CachedToken{"current-token-gggggggg", "u", ""}).has_value());
   REQUIRE_FALSE(credentials.saveToken(kOther, CachedToken{"other-token-hhhhhhhhhh", "u", ""}).has_value());
 
-  credentials.dropToken(kOrigin, "stale-token-iiiiiiiii");  // another thread already replaced it
+  credentials.markRejected(kOrigin, "stale-token-iiiiiiiii");  // another thread already replaced it
   REQUIRE(credentials.cachedToken(kOrigin).has_value());
   CHECK(credentials.cachedToken(kOrigin)->token == "current-token-gggggggg");
 
-  credentials.dropToken(kOrigin, "current-token-gggggggg");
+  credentials.markRejected(kOrigin, "current-token-gggggggg");
   CHECK_FALSE(credentials.cachedToken(kOrigin).has_value());
   CHECK(credentials.cachedToken(kOther).has_value());
 
-  Credentials reread(file);  // the drop reached the disk
+  Credentials reread(file);  // the mark reached the disk, and the token is still there
   CHECK_FALSE(reread.cachedToken(kOrigin).has_value());
   CHECK(reread.cachedToken(kOther).has_value());
+  CHECK(nemo::support::readWholeFile(file)->find("current-token-gggggggg") != std::string::npos);
+
+  // A new token replaces the rejected one and lifts a recorded refusal.
+  credentials.setRefusedUntil(kOrigin, "2099-01-01T00:00:00Z");
+  CHECK(Credentials(file).refusedUntil(kOrigin) == "2099-01-01T00:00:00Z");
+  CHECK(credentials.refusedUntil(kOther).empty());
+  REQUIRE_FALSE(credentials.saveToken(kOrigin, CachedToken{"new-token-jjjjjjjjjjj", "u", ""}).has_value());
+  CHECK(credentials.refusedUntil(kOrigin).empty());
+  CHECK(credentials.cachedToken(kOrigin)->token == "new-token-jjjjjjjjjjj");
+}
+
+TEST_CASE("a refusal in the past is over", "[nemo][credentials]") {
+  nemo::test::TempDir dir;
+  Credentials credentials(dir / "credentials.json");
+  credentials.setRefusedUntil(kOrigin, "2001-01-01T00:00:00Z");
+  CHECK(credentials.refusedUntil(kOrigin).empty());
+}
+
+TEST_CASE("only header-safe tokens are used", "[nemo][credentials]") {
+  CHECK(nemo::api::isHeaderSafeToken("abc.DEF-123_~+/="));
+  CHECK_FALSE(nemo::api::isHeaderSafeToken(""));
+  CHECK_FALSE(nemo::api::isHeaderSafeToken("tok\r\nX-Injected: yes"));
+  CHECK_FALSE(nemo::api::isHeaderSafeToken("has space"));
+  CHECK_FALSE(nemo::api::isHeaderSafeToken("caf\xC3\xA9"));
+  nemo::test::TempDir dir;
+  auto file = dir / "credentials.json";
+  Credentials credentials(file);
+  REQUIRE_FALSE(credentials.saveToken(kOrigin, CachedToken{"bad\ntoken", "u", ""}).has_value());
+  CHECK_FALSE(credentials.cachedToken(kOrigin).has_value());  // a hand-edited cache is not trusted either
 }
 
 TEST_CASE("a corrupt credentials file is ignored and rewritten", "[nemo][credentials]") {
@@ -152,7 +181,7 @@ TEST_CASE("a far-future expiry is not expired", "[nemo][credentials]") {
 }
 
 // A hand-edited or foreign file can be valid JSON of the wrong shape; the class must not throw
-// (Credentials.cpp dropToken() calls json::value() on an entry that may not be an object).
+// (Credentials.cpp markRejected() reads an entry that may not be an object).
 TEST_CASE("a credentials file of the wrong shape does not throw", "[nemo][credentials]") {
   nemo::test::TempDir dir;
   auto file = dir / "credentials.json";
@@ -160,5 +189,5 @@ TEST_CASE("a credentials file of the wrong shape does not throw", "[nemo][creden
                     .has_value());
   Credentials credentials(file);
   CHECK_NOTHROW(credentials.cachedToken(kOrigin));
-  CHECK_NOTHROW(credentials.dropToken(kOrigin, "just-a-string"));
+  CHECK_NOTHROW(credentials.markRejected(kOrigin, "just-a-string"));
 }
