@@ -83,8 +83,11 @@ int serve(const Configuration& configuration) {
   tools::registerStateTool(registry, services);
   tools::registerExportTool(registry, services);
 
+  mcp::TaskOptions taskOptions;
+  taskOptions.file = support::stateDirectory() / "tasks.json";
+  if (auto window = environmentNumber("NEMO_TASK_WINDOW_MS")) taskOptions.firstWindow = std::chrono::milliseconds(*window);
   mcp::Server server(mcp::ServerIdentity{"nemo-video-mcp", manifest.displayName, NEMO_VERSION, kInstructions},
-                     registry, promptsOf(manifest));
+                     registry, promptsOf(manifest), taskOptions);
   bool drained = server.serve(STDIN_FILENO, STDOUT_FILENO);
   if (!drained) {
     // A call that ignores its stop token must not keep the process alive after the client left.

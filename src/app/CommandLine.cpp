@@ -36,6 +36,9 @@ Environment:
   NEMO_PROGRESS_INTERVAL_MS    longest silence of progress while a call waits (default 10000)
   NEMO_RENDER_POLL_MS          first render status poll interval (default 3000, grows to 30000)
   NEMO_RATE_LIMIT_WAIT_MS      wait before retrying a 429 (default 30000)
+  NEMO_DEFAULT_WAIT_SECONDS    longest a call takes without wait_seconds (default 45)
+  NEMO_TASK_WINDOW_MS          a call still running after this becomes an MCP task, for
+                               clients that declare the tasks extension (default 5000)
 )";
 }
 

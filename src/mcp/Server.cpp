@@ -1,5 +1,10 @@
 #include "mcp/Server.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include "mcp/Protocol.h"
@@ -46,14 +51,16 @@ const json& metaOf(const json& params) {
 
 }  // namespace
 
-Server::Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts)
-    : identity_(std::move(identity)), tools_(tools), prompts_(std::move(prompts)) {}
+Server::Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts, TaskOptions taskOptions)
+    : identity_(std::move(identity)), tools_(tools), prompts_(std::move(prompts)), taskStore_(std::move(taskOptions)) {}
 
 Server::~Server() = default;
 
 bool Server::serve(int inFd, int outFd, jsonrpc::ConnectionOptions options) {
   connection_ = jsonrpc::Connection::create(inFd, outFd, options);
   auto started = std::chrono::steady_clock::now();
+  // Calls that became tasks are not stopped here: their saved ones are taken up again by the next
+  // server process, and the exit below does not wait for them longer than the drain timeout.
   bool drained = connection_->run(*this);
   auto left = options.drainTimeout - std::chrono::duration_cast<std::chrono::milliseconds>(
                                          std::chrono::steady_clock::now() - started);
@@ -122,8 +129,10 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     return;
   }
   if (method == "server/discover") {
+    auto capabilitiesNow = capabilities();
+    capabilitiesNow["extensions"][kTasksExtension] = json::object();  // a 2026-07-28 extension
     reply.result(complete(json{{"supportedVersions", supportedVersions()},
-                               {"capabilities", capabilities()},
+                               {"capabilities", std::move(capabilitiesNow)},
                                {"serverInfo", serverInfo()},
                                {"instructions", identity_.instructions},
                                {"ttlMs", kListTtlMs},
@@ -153,6 +162,8 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     reply.result(complete(std::move(result), era));
   } else if (method == "prompts/get") {
     handlePromptsGet(request.params, reply, era);
+  } else if (method == "tasks/get" || method == "tasks/cancel" || method == "tasks/update") {
+    handleTasks(method, request.params, reply, era);
   } else if (method == "logging/setLevel") {
     auto level = support::textAt(request.params, "level");
     if (logLevelRank(level) < 0) {
@@ -241,17 +252,71 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
                                     " tool calls are running; try again when some have finished");
     return;
   }
-  // std::function needs a copyable target; the reply itself stays single-owner.
-  auto shared = std::make_shared<jsonrpc::Reply>(std::move(reply));
+  // Never a task for a request that did not declare the extension on that request.
+  const bool taskCapable = era.modern && declaresTasks(metaOf(params));
+  runTool(tool, std::move(arguments), request.stop, std::make_shared<jsonrpc::Reply>(std::move(reply)), era,
+          std::move(progress), std::move(log), taskCapable);
+}
+
+namespace {
+
+std::string newTaskId() {
+  std::random_device random;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "task_";
+  for (int i = 0; i < 32; ++i) id += kHex[random() % 16];
+  return id;
+}
+
+// Who answers a tool call: the call itself when it ends within the first window, else the task
+// that took it over. Exactly one of the two, decided under the mutex.
+struct CallHandoff {
+  std::mutex mutex;
+  std::condition_variable ended;
+  bool answered = false;
+  std::string taskId;  // set when a task took the call over
+  std::optional<json> resumeArguments;
+  std::stop_source stop;
+};
+
+}  // namespace
+
+void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token requestStop,
+                     std::shared_ptr<jsonrpc::Reply> reply, const Era& era, ToolContext::ProgressSink progress,
+                     ToolContext::LogSink log, bool taskCapable, const std::string& resumedTask) {
+  auto handoff = std::make_shared<CallHandoff>();
+  if (!resumedTask.empty()) handoff->taskId = resumedTask;
+  TaskHooks hooks;
+  if (taskCapable) {
+    hooks.enabled = true;
+    hooks.resumeWith = [this, handoff](const json& resumeArguments) {
+      std::lock_guard lock(handoff->mutex);
+      handoff->resumeArguments = resumeArguments;
+      if (!handoff->taskId.empty()) taskStore_.setResume(handoff->taskId, resumeArguments);
+    };
+    // The task's status message follows the call's progress, token or not.
+    progress = [this, handoff, relay = std::move(progress)](double value, std::optional<double> total,
+                                                             const std::string& message) {
+      if (relay) relay(value, total, message);
+      std::string taskId;
+      {
+        std::lock_guard lock(handoff->mutex);
+        taskId = handoff->taskId;
+      }
+      if (!taskId.empty()) taskStore_.setStatusMessage(taskId, message);
+    };
+  }
   std::string clientName = era.clientName;
   if (!era.modern) {
     std::lock_guard lock(logLevelMutex_);
     clientName = legacyClientName_;
   }
-  tasks_.spawn([tool, arguments = std::move(arguments), stop = request.stop, reply = std::move(shared), era,
-                progress = std::move(progress), log = std::move(log), clientName = std::move(clientName),
+  tasks_.spawn([tool, arguments = std::move(arguments), requestStop, reply, era, progress = std::move(progress),
+                log = std::move(log), hooks = std::move(hooks), handoff, clientName = std::move(clientName),
                 this]() mutable {
-    ToolContext context(stop, std::move(progress), std::move(log), clientName);
+    // The client's cancel of the request, or tasks/cancel once a task took it over.
+    std::stop_callback relayCancel(requestStop, [handoff] { handoff->stop.request_stop(); });
+    ToolContext context(handoff->stop.get_token(), std::move(progress), std::move(log), std::move(hooks), clientName);
     ToolResult result;
     try {
       result = tool->handler(arguments, context);
@@ -260,8 +325,69 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
       result = ToolResult::failure("Internal error in " + tool->name + ". Please try again; if it keeps failing, "
                                    "run `nemo-video-mcp doctor`.");
     }
-    reply->result(complete(toolResultJson(*tool, std::move(result)), era));
+    json answer = toolResultJson(*tool, std::move(result));
+    std::string taskId;
+    {
+      std::lock_guard lock(handoff->mutex);
+      handoff->answered = true;
+      taskId = handoff->taskId;
+    }
+    handoff->ended.notify_all();
+    if (!taskId.empty()) {
+      taskStore_.complete(taskId, std::move(answer));
+    } else {
+      reply->result(complete(std::move(answer), era));
+    }
   });
+  if (!taskCapable || !resumedTask.empty()) return;
+  // The first window: a call done by then is answered as usual; a longer one becomes a task.
+  tasks_.spawn([handoff, reply, era, name = tool->name, this] {
+    std::unique_lock lock(handoff->mutex);
+    if (handoff->ended.wait_for(lock, taskStore_.options().firstWindow, [&] { return handoff->answered; })) return;
+    handoff->taskId = newTaskId();
+    // Created before it is announced: a tasks/get for the id resolves from the first answer on.
+    json created = taskStore_.create(handoff->taskId, name, handoff->stop);
+    if (handoff->resumeArguments) taskStore_.setResume(handoff->taskId, *handoff->resumeArguments);
+    lock.unlock();
+    created = complete(std::move(created), era);
+    created["resultType"] = "task";
+    reply->result(std::move(created));
+  });
+}
+
+void Server::handleTasks(const std::string& method, const json& params, jsonrpc::Reply& reply, const Era& era) {
+  if (!era.modern || !declaresTasks(metaOf(params))) {
+    reply.error(kMissingRequiredClientCapability, "Missing required client capability",
+                json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+    return;
+  }
+  auto taskId = support::textAt(params, "taskId");
+  if (taskId.empty()) {
+    reply.error(kInvalidParams, "Invalid params: " + method + " needs a 'taskId'");
+    return;
+  }
+  auto known = taskStore_.detailed(taskId);
+  if (!known && method == "tasks/get") {
+    // A task of an earlier server process that saved how to take it up again.
+    if (auto saved = taskStore_.saved(taskId); saved && tools_.find(saved->tool)) {
+      std::stop_source stop;
+      taskStore_.adopt(taskId, *saved, stop);
+      runTool(tools_.find(saved->tool), saved->arguments, stop.get_token(), nullptr, era, {}, {}, true, taskId);
+      known = taskStore_.detailed(taskId);
+    }
+  }
+  if (!known) {
+    reply.error(kInvalidParams, "Failed to retrieve task: task " + taskId + " is not known (or has expired)");
+    return;
+  }
+  if (method == "tasks/get") {
+    reply.result(complete(std::move(*known), era));
+  } else if (method == "tasks/cancel") {
+    taskStore_.cancel(taskId);
+    reply.result(complete(json::object(), era));
+  } else {
+    reply.error(kInvalidParams, "Invalid params: task " + taskId + " asks for no input; there is nothing to update");
+  }
 }
 
 ToolResult Server::invalidArguments(const ArgumentProblem& problem) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "jsonrpc/Connection.h"
+#include "mcp/Tasks.h"
 #include "mcp/ToolRegistry.h"
 #include "support/TaskGroup.h"
 
@@ -44,7 +45,7 @@ std::string expandPromptText(const std::string& text, const json& arguments);
 
 class Server final : public jsonrpc::Handler {
  public:
-  Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts);
+  Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts, TaskOptions taskOptions = {});
   ~Server() override;
 
   // Serves until the input ends; then cancels running calls and waits at most drainTimeout.
@@ -65,6 +66,13 @@ class Server final : public jsonrpc::Handler {
   json complete(json result, const Era& era) const;  // adds resultType and serverInfo
   void handleInitialize(const json& params, jsonrpc::Reply& reply);
   void handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, const Era& era);
+  // tasks/get, tasks/cancel, tasks/update (the tasks extension).
+  void handleTasks(const std::string& method, const json& params, jsonrpc::Reply& reply, const Era& era);
+  // Runs a tool call on its own thread. With `taskCapable`, the call is handed to a task when it
+  // outlives the first window; `resumedTask` names a saved task taken up again after a restart.
+  void runTool(const RegisteredTool* tool, json arguments, std::stop_token requestStop, std::shared_ptr<jsonrpc::Reply> reply,
+               const Era& era, ToolContext::ProgressSink progress, ToolContext::LogSink log, bool taskCapable,
+               const std::string& resumedTask = {});
   void handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era);
   json promptListing() const;
   // A tool result as sent: message and next copied into the structured content, next appended
@@ -78,6 +86,7 @@ class Server final : public jsonrpc::Handler {
   std::vector<Prompt> prompts_;
   std::shared_ptr<jsonrpc::Connection> connection_;
   support::TaskGroup tasks_;
+  TaskStore taskStore_;
   std::atomic<bool> initialized_{false};
   std::atomic<bool> clientLogged_{false};  // the 2026 era names the client on every request: log it once
   std::string legacyToolsList_;  // only touched on the reader thread

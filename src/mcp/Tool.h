@@ -41,14 +41,33 @@ struct ToolResult {
   }
 };
 
+// What a call may do under the tasks extension: run to the end of the work (the client polls a
+// task instead of waiting), and name the arguments that take the work up again after a restart.
+struct TaskHooks {
+  bool enabled = false;
+  std::function<void(const json& arguments)> resumeWith;
+};
+
 // Handed to a running tool call. Thread-safe; progress is a no-op without a progress token.
 class ToolContext {
  public:
   using ProgressSink = std::function<void(double progress, std::optional<double> total, const std::string& message)>;
   using LogSink = std::function<void(const std::string& level, const std::string& message)>;
 
-  ToolContext(std::stop_token stop, ProgressSink progress, LogSink log, std::string clientName = {})
-      : stop_(std::move(stop)), progress_(std::move(progress)), log_(std::move(log)), clientName_(std::move(clientName)) {}
+  ToolContext(std::stop_token stop, ProgressSink progress, LogSink log, TaskHooks task = {}, std::string clientName = {})
+      : stop_(std::move(stop)),
+        progress_(std::move(progress)),
+        log_(std::move(log)),
+        task_(std::move(task)),
+        clientName_(std::move(clientName)) {}
+
+  // The client declared the tasks extension: a long call becomes a task, so the tool may wait for
+  // the whole work rather than returning a handle at its bounded wait.
+  bool mayRunAsTask() const { return task_.enabled; }
+  // The arguments with which this tool, called again, takes the same work up (after a restart).
+  void resumeWith(const json& arguments) const {
+    if (task_.resumeWith) task_.resumeWith(arguments);
+  }
 
   const std::stop_token& stop() const { return stop_; }
   // The client's own name (clientInfo.name: "claude-code", "claude-ai", "cursor-vscode"...), or
@@ -68,6 +87,7 @@ class ToolContext {
   std::stop_token stop_;
   ProgressSink progress_;
   LogSink log_;
+  TaskHooks task_;
   std::string clientName_;
   std::mutex mutex_;
   double last_ = 0;

@@ -151,6 +151,14 @@ std::shared_ptr<ChatTurn> ChatTurns::find(const std::string& turnId) {
   return found == turns_.end() ? nullptr : found->second;
 }
 
+std::shared_ptr<ChatTurn> ChatTurns::runningIn(const std::string& sessionId) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, turn] : turns_) {
+    if (turn->sessionId() == sessionId && !turn->snapshot().done) return turn;
+  }
+  return nullptr;
+}
+
 void ChatTurns::forgetOldTurns() {
   auto now = std::chrono::steady_clock::now();
   for (auto it = turns_.begin(); it != turns_.end();) {

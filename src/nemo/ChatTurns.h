@@ -86,6 +86,8 @@ class ChatTurns {
   // Sends the message on a background thread and returns the turn at once.
   std::shared_ptr<ChatTurn> start(const std::string& sessionId, const std::string& message);
   std::shared_ptr<ChatTurn> find(const std::string& turnId);
+  // A turn still changing the session's timeline, if any.
+  std::shared_ptr<ChatTurn> runningIn(const std::string& sessionId);
   // Stops every running turn (shutdown).
   void cancelAll();
 

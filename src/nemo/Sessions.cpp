@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 
 #include <spdlog/spdlog.h>
 
@@ -27,19 +26,6 @@ json toJson(const SessionRecord& session) {
           {"language", session.language},    {"created_at", session.createdAt}, {"last_used_at", session.lastUsedAt}};
 }
 
-}  // namespace
-
-std::string isoTime(std::chrono::system_clock::time_point when) {
-  auto seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-namespace {
-
 // The origin's list in the file's object, made an array when it is missing or malformed.
 json& listIn(json& data, const std::string& origin) {
   if (!data["origins"].is_object()) data["origins"] = json::object();
@@ -50,8 +36,6 @@ json& listIn(json& data, const std::string& origin) {
 }
 
 }  // namespace
-
-std::string isoTimeNow() { return isoTime(std::chrono::system_clock::now()); }
 
 Sessions::Sessions(std::filesystem::path file, std::string origin) : file_(std::move(file)), origin_(std::move(origin)) {}
 

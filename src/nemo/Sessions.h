@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/IsoTime.h"
 #include "support/SharedJsonFile.h"
 
 namespace nemo::api {
@@ -55,8 +56,7 @@ class Sessions {
   std::map<std::string, SessionRecord> unsaved_;  // what the disk refused, kept for this process
 };
 
-// ISO 8601 UTC, to the second ("2026-11-29T23:06:03Z"): comparable as text.
-std::string isoTime(std::chrono::system_clock::time_point when);
-std::string isoTimeNow();
+using support::isoTime;
+using support::isoTimeNow;
 
 }  // namespace nemo::api

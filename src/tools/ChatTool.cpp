@@ -142,7 +142,8 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       turn = services.turns->find(turnId);
       if (!turn) {
         return localFailure("Unknown turn_id " + turnId + " (turns are kept for an hour after they end, and not across "
-                            "restarts). Call state to see the timeline.",
+                            "restarts of the server). The editor may have finished it: call state to see the "
+                            "timeline, and do not send the message again unless the change is missing.",
                             {{"status", "failed"}, {"turn_id", turnId}});
       }
       if (!message.empty()) preface = "(The message was not sent: a turn_id means wait for that turn.)\n";
@@ -167,11 +168,18 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       // Never a session of its own making: the user's project is chosen by create_session or an id.
       auto sessionId = resolveSessionId(arguments, services);
       if (sessionId.empty()) return noSessionFailure(services, {{"status", "failed"}});
+      // One turn at a time per session: a second would edit a half-made timeline (and be charged).
+      if (auto busy = waitForRunningTurn(sessionId, services, context,
+                                         std::chrono::steady_clock::now() + callWait(arguments, services, context))) {
+        busy->structured["status"] = "failed";
+        return *busy;
+      }
       context.progress("Sending the message to the video editor...");
       turn = services.turns->start(sessionId, message + attachments.text);
     }
 
-    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, services, context);
+    auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
+    context.resumeWith({{"turn_id", turn->id()}});
     SentenceProgress sentences;
     auto snapshot = turn->wait(
         deadline, context.stop(),
@@ -199,7 +207,10 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     }
     if (context.cancelled()) {
       turn->cancel();  // the client gave up on it: close the stream now
-      return mcp::ToolResult::failure("Cancelled.", {{"status", "cancelled"}, {"turn_id", turn->id()}});
+      return mcp::ToolResult::failure(
+          "Cancelled: the connection to the video editor was closed. The editor may still finish the turn on its "
+          "side; call state to see the timeline before sending anything again.",
+          {{"status", "cancelled"}, {"turn_id", turn->id()}});
     }
 
     structured["turn_id"] = turn->id();

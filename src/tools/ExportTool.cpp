@@ -62,7 +62,7 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
   auto error = registry.add("export", [services](const nlohmann::json& arguments, mcp::ToolContext& context) {
     auto& renders = *services.renders;
     auto renderId = arguments.value("render_id", std::string());
-    auto deadline = std::chrono::steady_clock::now() + waitSeconds(arguments, services, context);
+    auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
     // Starting a render needs a few requests even when the caller does not want to wait for it:
     // those get the default bound at least.
     auto control = callControl(context, std::max(deadline, std::chrono::steady_clock::now() + services.defaultWait));
@@ -87,6 +87,7 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       auto title = session && session->taskName != "project" && !session->taskName.empty() ? session->taskName
                                                                                           : "nemo-video-" + sessionId;
       destination.fileStem = api::safeFileStem(title);
+      if (auto busy = waitForRunningTurn(sessionId, services, context, deadline)) return *busy;
       context.progress("Reading the timeline and starting the render...");
       auto started = renders.start(sessionId, destination, arguments.value("quality", std::string("high")), control);
       if (started.error) return sessionErrorResult(*started.error, arguments, services);
@@ -101,11 +102,18 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       return localFailure("Unknown render_id " + renderId + " (not started from this computer).");
     }
 
+    context.resumeWith({{"render_id", renderId}});  // a task taken up after a restart waits for this render
     auto job = renders.wait(
         renderId, deadline, context.stop(),
         [&context](const std::string& line, std::optional<double> percent) { context.progress(line, percent); },
         services.progressInterval);
     if (!job) return localFailure("Unknown render_id " + renderId + ".");
+    if (context.cancelled() && context.mayRunAsTask() && !job->finished()) {
+      // tasks/cancel means the work, not only the wait: the render is cancelled at NemoVideo too.
+      api::CallControl cancelling{{}, {}, std::chrono::steady_clock::now() + services.defaultWait};
+      if (auto cancelError = renders.cancel(renderId, cancelling)) return errorResult(*cancelError);
+      job = renders.find(renderId);
+    }
     return answer(*job);
   });
   if (error) throw std::logic_error(*error);

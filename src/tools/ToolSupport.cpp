@@ -123,4 +123,27 @@ std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services
   return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, static_cast<double>(kMaxWaitSeconds))));
 }
 
+std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, const Services& services,
+                                                  mcp::ToolContext& context,
+                                                  std::chrono::steady_clock::time_point deadline) {
+  auto turn = services.turns->runningIn(sessionId);
+  if (!turn) return std::nullopt;
+  context.progress("Waiting for the video editor to finish its current turn first...");
+  auto snapshot = turn->wait(
+      deadline, context.stop(),
+      [&context](const api::TurnActivity&) { context.progress("Waiting for the video editor's current turn to end..."); },
+      services.progressInterval);
+  if (snapshot.done) return std::nullopt;
+  return localFailure("The video editor is still working on this session (turn_id " + turn->id() +
+                          "), so the timeline is not finished yet. Wait for it first: call chat with turn_id \"" +
+                          turn->id() + "\" and no message, then try again. Do not send the chat message again.",
+                      {{"running_turn_id", turn->id()}});
+}
+
+std::chrono::seconds callWait(const nlohmann::json& arguments, const Services& services,
+                              const mcp::ToolContext& context) {
+  if (context.mayRunAsTask()) return kTaskWait;
+  return waitSeconds(arguments, services, context);
+}
+
 }  // namespace nemo::tools

@@ -61,10 +61,22 @@ constexpr int kPatientClientWaitSeconds = 100;
 constexpr int kMaxWaitSeconds = 110;
 std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services,
                                  const mcp::ToolContext& context);
+// The same, unless the call may become a task (the client declared the tasks extension): then it
+// waits for the whole work, up to kTaskWait, since the client polls the task instead of the call.
+inline constexpr std::chrono::minutes kTaskWait{20};
+std::chrono::seconds callWait(const nlohmann::json& arguments, const Services& services,
+                              const mcp::ToolContext& context);
 
 // Progress lines of the NemoVideo layer go to the MCP progress channel, and its requests and
 // waits end by `deadline`, whatever the backend does (time_point::max(): no bound).
 api::CallControl callControl(mcp::ToolContext& context, std::chrono::steady_clock::time_point deadline);
+// Work on a session waits for a chat turn still changing its timeline (an export must not render
+// a half-made one): until `deadline` at most. Nullopt when the session is free; else the isError
+// result that names the running turn and says to wait for it.
+std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, const Services& services,
+                                                  mcp::ToolContext& context,
+                                                  std::chrono::steady_clock::time_point deadline);
+
 // The same, ending within the default wait from now.
 api::CallControl callControl(mcp::ToolContext& context, const Services& services);
 

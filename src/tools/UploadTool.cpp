@@ -52,6 +52,10 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
 
     auto sessionId = resolveSessionId(arguments, services);
     if (sessionId.empty()) return noSessionFailure(services);
+    if (auto busy = waitForRunningTurn(sessionId, services, context,
+                                       std::chrono::steady_clock::now() + services.defaultWait)) {
+      return *busy;
+    }
     std::string preface;
 
     nlohmann::json uploaded = nlohmann::json::array();

@@ -58,3 +58,17 @@ TEST_CASE("any Bearer credential is hidden even when never registered", "[suppor
   // The word alone, with nothing after it, is left as it is.
   CHECK(redactSecrets("Bearer ") == "Bearer ");
 }
+
+TEST_CASE("text still arriving is released up to where a secret might begin", "[support][secrets]") {
+  nemo::support::registerSecret("stream-secret-0123456789");
+  using nemo::support::releasableLength;
+  const std::string before = "Your key is ";
+  CHECK(releasableLength(before + "stream-sec") == before.size());   // a beginning of the secret: held back
+  CHECK(releasableLength(before + "stream-secret-0123456789 ok") == (before + "stream-secret-0123456789 ok").size());
+  // (A tail as short as one character is held back when some secret begins with it: released with
+  // the next chunk. Text ending in "." is released whole: no token begins with a dot.)
+  CHECK(releasableLength("plain words.") == std::string("plain words.").size());
+  CHECK(releasableLength("auth: Bearer abc") == std::string("auth: ").size());  // the credential may go on
+  CHECK(releasableLength("auth: Bea") == std::string("auth: ").size());
+  CHECK(releasableLength("auth: Bearer abc done.") == std::string("auth: Bearer abc done.").size());
+}

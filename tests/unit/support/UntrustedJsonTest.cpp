@@ -4,6 +4,7 @@
 #include <string>
 
 #include "support/UntrustedJson.h"
+#include "support/Utf8.h"
 
 using nemo::support::JsonProblem;
 using nemo::support::kMaxJsonDepth;
@@ -61,4 +62,15 @@ TEST_CASE("untrusted JSON: a number beyond a double is read as null, the rest is
   CHECK(parsed.value["big"] == "1e400");
   CHECK(parseUntrustedJson("[" + std::string(400, '9') + "]").value == json::array({nullptr}));
   CHECK(parseUntrustedJson("[1.7e308]").value[0].get<double>() == Approx(1.7e308));
+}
+
+TEST_CASE("untrusted JSON: bytes that are not UTF-8 become U+FFFD, the rest is kept", "[support][json]") {
+  auto parsed = parseUntrustedJson("{\"text\":\"caf\xE9 \xF0\x9F\x8E\xAC ok\"}");
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value["text"] == "caf\xEF\xBF\xBD \xF0\x9F\x8E\xAC ok");
+  CHECK(nemo::support::isValidUtf8("plain \xE2\x9C\x93"));
+  CHECK_FALSE(nemo::support::isValidUtf8("\xC0\xAF"));          // overlong
+  CHECK_FALSE(nemo::support::isValidUtf8("\xED\xA0\x80"));      // a surrogate
+  CHECK_FALSE(nemo::support::isValidUtf8("cut \xE2\x9C"));      // cut off
+  CHECK(nemo::support::repairUtf8("a\xFFz") == "a\xEF\xBF\xBDz");
 }
