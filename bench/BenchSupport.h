@@ -302,4 +302,52 @@ inline void printTable(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+// The MCP `initialize` request (id 1) that starts every session the benchmarks measure.
+constexpr std::string_view kInitialize =
+    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
+    R"("capabilities":{},"clientInfo":{"name":"bench","version":"1"}}})"
+    "\n";
+
+// The id of an answer and whether it is a result (not an error); cheap, without a full parse.
+inline bool isResultFor(std::string_view line, long id) {
+  auto at = line.rfind("\"id\":");
+  if (at == std::string_view::npos) return false;
+  long got = std::strtol(line.data() + at + 5, nullptr, 10);
+  return got == id && line.find("\"result\"") != std::string_view::npos;
+}
+
+// Reads lines until the answer to `id` (skipping notifications); false on EOF, timeout or error answer.
+inline bool awaitAnswer(LineReader& reader, long id, std::string* last = nullptr, int timeoutMs = 10000) {
+  for (;;) {
+    auto line = reader.next(timeoutMs);
+    if (!line) return false;
+    if (last != nullptr) *last = std::string(*line);
+    if (line->find("\"method\"") != std::string_view::npos && line->find("\"id\"") == std::string_view::npos)
+      continue;  // a notification
+    return isResultFor(*line, id);
+  }
+}
+
+// One spawn of a server: the wall time from just before fork until the whole `initialize` answer
+// has been read (the request is written right after the fork), and the CPU time of the child and
+// of the children it waited for, measured once it has exited on end of input.
+struct StartSample {
+  double wallUs = 0;
+  double cpuUs = 0;
+};
+inline std::optional<StartSample> timeToInitializeAnswer(const std::vector<std::string>& argv,
+                                                         const std::vector<std::string>& env,
+                                                         std::string* answer = nullptr) {
+  Child child;
+  auto start = Clock::now();
+  spawn(child, argv, env);
+  writeAll(child.in, kInitialize);
+  LineReader reader(child.out);
+  bool ok = awaitAnswer(reader, 1, answer, 20000);
+  double us = microsSince(start);
+  child.finish(3000);
+  if (!ok) return std::nullopt;
+  return StartSample{us, cpuMicros(child.usage)};
+}
+
 }  // namespace bench

@@ -28,10 +28,9 @@ namespace {
 
 using bench::Clock;
 
-constexpr std::string_view kInitialize =
-    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
-    R"("capabilities":{},"clientInfo":{"name":"bench","version":"1"}}})"
-    "\n";
+using bench::awaitAnswer;
+using bench::isResultFor;
+using bench::kInitialize;
 constexpr std::string_view kInitialized = R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
                                           "\n";
 
@@ -73,45 +72,18 @@ std::string request(long id, std::string_view method) {
   return s;
 }
 
-// The id of an answer and whether it is a result (not an error); cheap, without a full parse.
-bool isResultFor(std::string_view line, long id) {
-  auto at = line.rfind("\"id\":");
-  if (at == std::string_view::npos) return false;
-  long got = std::strtol(line.data() + at + 5, nullptr, 10);
-  return got == id && line.find("\"result\"") != std::string_view::npos;
-}
-
-// Reads lines until the answer to `id` (skipping notifications); false on EOF, timeout or error answer.
-bool awaitAnswer(bench::LineReader& reader, long id, std::string* last = nullptr, int timeoutMs = 10000) {
-  for (;;) {
-    auto line = reader.next(timeoutMs);
-    if (!line) return false;
-    if (last != nullptr) *last = std::string(*line);
-    if (line->find("\"method\"") != std::string_view::npos && line->find("\"id\"") == std::string_view::npos)
-      continue;  // a notification
-    return isResultFor(*line, id);
-  }
-}
-
 void measureStartup(const Subject& subject, const Options& options, Figures& figures) {
   std::vector<double> samples, cpu;
   for (int i = -1; i < options.spawns; ++i) {  // i == -1: a warm-up spawn, not counted
-    bench::Child child;
-    auto start = Clock::now();
-    bench::spawn(child, subject.argv, subject.env);
-    bench::writeAll(child.in, kInitialize);
-    bench::LineReader reader(child.out);
     std::string answer;
-    bool ok = awaitAnswer(reader, 1, &answer, 20000);
-    double us = bench::microsSince(start);
-    child.finish(3000);
-    if (!ok) {
+    auto sample = bench::timeToInitializeAnswer(subject.argv, subject.env, &answer);
+    if (!sample) {
       figures.error = "no initialize answer (got: " + answer.substr(0, 200) + ")";
       return;
     }
     if (i >= 0) {
-      samples.push_back(us);
-      cpu.push_back(bench::cpuMicros(child.usage));
+      samples.push_back(sample->wallUs);
+      cpu.push_back(sample->cpuUs);
     }
   }
   figures.startCpuMedianUs = bench::median(cpu);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every test suite:
 #   unit (Catch2), end-to-end (the real binary against the loopback test backend),
-#   conformance (the official MCP TypeScript clients from npm), a whole session through the real
-#   Claude Code CLI (tests/claude-code, a scripted stand-in for the model), install/uninstall, and the demo,
+#   the release artifacts (scripts/package.sh): conformance (the official MCP TypeScript clients
+#   from npm) against the shipped x86_64 binary, the aarch64 one under qemu and the npm packages
+#   through npx, and their contents; a whole session through the real Claude Code CLI
+#   (tests/claude-code, a scripted stand-in for the model); install/uninstall, and the demo,
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.
 # Ends with one line "N passed, 0 failed" (N counts test cases over all suites).
 #   scripts/test.sh                    everything
@@ -37,10 +39,29 @@ suite catch_count "$build/tests/unit-tests"
 section "end-to-end tests"
 suite catch_count "$build/tests/e2e-tests"
 
-section "conformance (official MCP TypeScript clients)"
+section "release artifacts (scripts/package.sh: x86_64 and aarch64 binaries, archives, .deb, npm)"
+scripts/package.sh
+release=$(mktemp -d /tmp/nemo-release.XXXXXX)
+trap 'rm -f "$log"; rm -rf "$release"' EXIT
+version="$(sed -n 's/^project(nemo-video-mcp VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)"
+for arch in x86_64 aarch64; do tar -xzf "dist/nemo-video-mcp-$version-linux-$arch.tar.gz" -C "$release"; done
+# The npm packages as a user gets them, installed without the network into a prefix of their own
+# (absolute paths: npm reads "dist/x.tgz" as a GitHub repository).
+npm install --offline --no-audit --no-fund --loglevel=error --prefix "$release/npm" \
+  "$root/dist/nemo-video-mcp-$version.tgz" "$root/dist/nemo-video-mcp-linux-x64-$version.tgz" >/dev/null
+
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-suite node_count env -C tests/conformance NEMO_SERVER_BINARY="$build/nemo-video-mcp" \
-  NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" node --test
+conformance() {
+  suite node_count env -C tests/conformance NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" "$@" node --test
+}
+section "conformance (official MCP TypeScript clients), x86_64 release binary"
+conformance NEMO_SERVER_BINARY="$release/nemo-video-mcp-$version-linux-x86_64/nemo-video-mcp"
+section "conformance, aarch64 release binary under qemu"
+conformance NEMO_SERVER_COMMAND="[\"qemu-aarch64-static\", \"-L\", \"$root/build/aarch64-sysroot\", \"$release/nemo-video-mcp-$version-linux-aarch64/nemo-video-mcp\"]"
+section "conformance through the npm packages: npx nemo-video-mcp"
+conformance NEMO_SERVER_COMMAND="[\"npx\", \"--offline\", \"--prefix\", \"$release/npm\", \"nemo-video-mcp\"]"
+section "release artifacts: contents, linking, start-up, .deb, npm launcher, server.json"
+suite node_count node --test tests/package/
 
 section "Claude Code CLI (the real client, a scripted model)"
 # The CLI is about 384 MB: installed once per machine (npm ci), then reused while its version

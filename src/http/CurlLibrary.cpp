@@ -24,7 +24,11 @@ const CurlLibrary* curlLibrary(std::string& error) {
     void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* why = ::dlerror();
-      loadError = std::string("cannot load libcurl (Debian: apt-get install libcurl4): ") + (why ? why : "unknown error");
+      // The portable release binaries run on any glibc distribution: name each one's package.
+      loadError = std::string("cannot load libcurl, which nemo-video-mcp needs for every request: install it "
+                              "(Debian, Ubuntu: apt-get install libcurl4; Fedora, RHEL: dnf install libcurl; "
+                              "Arch: pacman -S curl; openSUSE: zypper install libcurl4): ") +
+                  (why ? why : "unknown error");
       return;
     }
     std::string missing;

@@ -3,12 +3,12 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "mcp/Protocol.h"
 #include "support/JsonAccess.h"
+#include "support/Random.h"
 #include "support/Secrets.h"
 
 namespace nemo::mcp {
@@ -261,10 +261,9 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
 namespace {
 
 std::string newTaskId() {
-  std::random_device random;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "task_";
-  for (int i = 0; i < 32; ++i) id += kHex[random() % 16];
+  for (int i = 0; i < 32; ++i) id += kHex[support::randomNumber() % 16];
   return id;
 }
 

@@ -1,21 +1,20 @@
 #include "nemo/ChatTurns.h"
 
 #include <charconv>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "http/SseParser.h"
+#include "support/Random.h"
 #include "support/Secrets.h"
 
 namespace nemo::api {
 namespace {
 
 std::string newTurnId() {
-  std::random_device random;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "turn_";
-  for (int i = 0; i < 16; ++i) id += kHex[random() % 16];
+  for (int i = 0; i < 16; ++i) id += kHex[support::randomNumber() % 16];
   return id;
 }
 

@@ -10,14 +10,14 @@
 #include <spdlog/spdlog.h>
 
 #include "support/Files.h"
+#include "support/Random.h"
 #include "support/Secrets.h"
 #include "support/UntrustedJson.h"
 
 namespace nemo::api {
 
 std::string newUuid() {
-  std::random_device device;
-  std::mt19937_64 random(((std::uint64_t)device() << 32) ^ device());
+  std::mt19937_64 random(support::randomNumber());
   std::uniform_int_distribution<int> digit(0, 15);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string uuid;

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <thread>
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "nemo/Sessions.h"
 #include "support/Files.h"
 #include "support/JsonAccess.h"
+#include "support/Random.h"
 
 namespace nemo::api {
 namespace {
@@ -24,10 +24,9 @@ namespace {
 constexpr std::chrono::hours kForgetFinishedAfter{24 * 30};
 
 std::string newRenderId() {
-  std::random_device random;
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string suffix;
-  for (int i = 0; i < 8; ++i) suffix += kAlphabet[random() % 36];
+  for (int i = 0; i < 8; ++i) suffix += kAlphabet[support::randomNumber() % 36];
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
   return "render_" + std::to_string(now.count()) + "_" + suffix;
 }

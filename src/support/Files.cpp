@@ -1,10 +1,10 @@
 #include "support/Files.h"
+#include "support/Random.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -52,9 +52,8 @@ std::optional<std::string> ensurePrivateDirectory(const std::filesystem::path& d
 std::optional<std::string> writeFileAtomically(const std::filesystem::path& path, std::string_view content,
                                                mode_t mode) {
   if (auto error = ensurePrivateDirectory(path.parent_path())) return error;
-  std::random_device random;
   auto temp = path;
-  temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(random());
+  temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(randomNumber());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return "cannot write " + temp.string() + ": " + std::strerror(errno);
   ::fchmod(fd, mode);  // the umask must not widen or narrow what we asked for

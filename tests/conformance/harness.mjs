@@ -4,6 +4,8 @@
 //
 // Binaries come from the environment:
 //   NEMO_SERVER_BINARY   the nemo-video-mcp executable under test
+//   NEMO_SERVER_COMMAND  instead of it, a JSON array [command, args...] that starts the server, such
+//                        as ["npx", "nemo-video-mcp"] or ["qemu-aarch64-static", "/path/to/binary"]
 //   NEMO_BACKEND_BINARY  the nemo-test-backend executable
 // Without them, the Debug build tree build/conf at the repository root is tried.
 
@@ -75,8 +77,15 @@ function binary(envName, fallbacks) {
   throw new Error(`set ${envName} (not found at ${candidates.join(' or ')} either)`);
 }
 
-export function serverBinary() {
-  return binary('NEMO_SERVER_BINARY', ['build/conf/nemo-video-mcp']);
+/** The command line that starts the server under test: [command, ...args]. */
+export function serverCommand() {
+  const command = process.env.NEMO_SERVER_COMMAND;
+  if (!command) return [binary('NEMO_SERVER_BINARY', ['build/conf/nemo-video-mcp'])];
+  const parsed = JSON.parse(command);
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((part) => typeof part === 'string')) {
+    throw new Error(`NEMO_SERVER_COMMAND must be a JSON array of strings, not ${command}`);
+  }
+  return parsed;
 }
 
 export function backendBinary() {
@@ -234,15 +243,16 @@ export function serverEnv(backend, dirs, extra = {}) {
 export function tappedServerParams(env, tapFile, { stderr = 'pipe' } = {}) {
   return {
     command: process.execPath,
-    args: [path.join(here, 'wiretap.mjs'), tapFile, serverBinary()],
+    args: [path.join(here, 'wiretap.mjs'), tapFile, ...serverCommand()],
     env,
     stderr,
   };
 }
 
-/** StdioServerParameters that start the server binary directly. */
+/** StdioServerParameters that start the server directly. */
 export function serverParams(env, { stderr = 'pipe' } = {}) {
-  return { command: serverBinary(), args: [], env, stderr };
+  const [command, ...args] = serverCommand();
+  return { command, args, env, stderr };
 }
 
 /** The records a wire tap wrote: [{pid, dir, line, message}] (message: the parsed line). */

@@ -37,15 +37,6 @@ std::string everythingWritten(ServerProcess& server) {
   return all;
 }
 
-std::vector<std::string> issuedTokens(Backend& backend) {
-  std::vector<std::string> tokens;
-  for (const auto& request : backend.requestsTo("/api/")) {
-    auto auth = request["headers"].value("authorization", std::string());
-    if (auth.rfind("Bearer ", 0) == 0) tokens.push_back(auth.substr(7));
-  }
-  return tokens;
-}
-
 }  // namespace
 
 TEST_CASE("credits: balance, attribution headers, a token obtained once and cached 0600", "[e2e][tools]") {
@@ -80,7 +71,7 @@ TEST_CASE("credits: balance, attribution headers, a token obtained once and cach
     struct stat dir {};
     REQUIRE(::stat(server.configDir().c_str(), &dir) == 0);
     CHECK((dir.st_mode & 0777) == 0700);
-    for (const auto& token : issuedTokens(backend)) CHECK(everythingWritten(server).find(token) == std::string::npos);
+    for (const auto& token : backend.issuedTokens()) CHECK(everythingWritten(server).find(token) == std::string::npos);
   }
   SECTION("a second run uses the cached token and asks for no new one") {
     ServerProcess again({.baseUrl = backend.baseUrl(), .home = home.path()});

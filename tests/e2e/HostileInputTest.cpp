@@ -103,15 +103,6 @@ TEST_CASE("a backend answer nested a million deep is an unreadable answer, not a
 
 namespace {
 
-std::vector<std::string> issuedTokens(Backend& backend) {
-  std::vector<std::string> tokens;
-  for (const auto& request : backend.requestsTo("/api/")) {
-    auto auth = request["headers"].value("authorization", std::string());
-    if (auth.rfind("Bearer ", 0) == 0) tokens.push_back(auth.substr(7));
-  }
-  return tokens;
-}
-
 std::string fileText(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
@@ -133,7 +124,7 @@ TEST_CASE("an expired token with the weekly allowance spent gives one clear answ
   ServerProcess server({.baseUrl = backend.baseUrl(), .home = home.path()});  // the real 30 s rate-limit wait
   server.initialize();
   REQUIRE(resultOf(server.callTool("credits"))["isError"] == false);
-  const auto token = issuedTokens(backend).front();
+  const auto token = backend.issuedTokens().front();
   backend.configure({{"revoke_tokens", true}});  // expired; the next free token is refused (one a week)
 
   for (int call = 0; call < 2; ++call) {
@@ -243,7 +234,7 @@ TEST_CASE("the chat stream: secrets in pieces, huge events, bytes that are not U
   REQUIRE(resultOf(server.callTool("create_session"))["isError"] == false);
 
   SECTION("a token streamed across chunks never leaves in pieces") {
-    const auto token = issuedTokens(backend).front();
+    const auto token = backend.issuedTokens().front();
     backend.configure({{"sse_script", json::array({{{"raw", adkText("Your key is " + token.substr(0, 12), true)}},
                                                    {{"raw", adkText(token.substr(12, 20), true)}},
                                                    {{"raw", adkText(token.substr(32) + " and done.", true)}},

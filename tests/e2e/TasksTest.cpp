@@ -53,6 +53,15 @@ struct Fixture {
   json tasks(const std::string& method, const std::string& taskId, bool declareTasks = true) {
     return server->request(method, {{"taskId", taskId}, {"_meta", meta(declareTasks)}});
   }
+  // An export of a slow render from a session with a timeline: it becomes a task; its id.
+  std::string exportTask() {
+    editedSession();
+    backend.configure({{"render_steps", kSlowRender}});
+    auto started = call("export", json::object());
+    INFO(started.dump());
+    REQUIRE(started["result"]["resultType"] == "task");
+    return started["result"]["taskId"];
+  }
   // Polls tasks/get until the task leaves "working".
   json finished(const std::string& taskId) {
     auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -139,11 +148,7 @@ TEST_CASE("tasks: a slow chat turn becomes a task and completes with the whole r
 
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
   Fixture f;
-  f.editedSession();
-  f.backend.configure({{"render_steps", kSlowRender}});
-  auto started = f.call("export", json::object());
-  REQUIRE(started["result"]["resultType"] == "task");
-  const std::string taskId = started["result"]["taskId"];
+  const auto taskId = f.exportTask();
   CHECK(f.tasks("tasks/cancel", taskId)["result"]["resultType"] == "complete");
   auto done = f.finished(taskId);
   INFO(done.dump());
@@ -158,11 +163,7 @@ TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]")
 
 TEST_CASE("tasks: a render task survives kill -9 and a restart", "[e2e][tasks]") {
   Fixture f;
-  f.editedSession();
-  f.backend.configure({{"render_steps", kSlowRender}});
-  auto started = f.call("export", json::object());
-  REQUIRE(started["result"]["resultType"] == "task");
-  const std::string taskId = started["result"]["taskId"];
+  const auto taskId = f.exportTask();
   ::kill(f.server->pid(), SIGKILL);
   REQUIRE(f.server->waitExit(5s));
   f.start();

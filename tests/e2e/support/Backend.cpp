@@ -70,4 +70,13 @@ json Backend::requestsTo(const std::string& prefix, const std::string& method) c
   return out;
 }
 
+std::vector<std::string> Backend::issuedTokens() const {
+  std::vector<std::string> tokens;
+  for (const auto& request : requestsTo("/api/")) {
+    auto auth = request["headers"].value("authorization", std::string());
+    if (auth.rfind("Bearer ", 0) == 0) tokens.push_back(auth.substr(7));
+  }
+  return tokens;
+}
+
 }  // namespace nemo::e2e

@@ -7,6 +7,7 @@
 #include <boost/process.hpp>
 
 #include <string>
+#include <vector>
 
 namespace nemo::e2e {
 
@@ -36,6 +37,8 @@ public:
   nlohmann::json requests() const;
   // The logged requests whose path starts with `prefix` (and, if given, have that method).
   nlohmann::json requestsTo(const std::string& prefix, const std::string& method = {}) const;
+  // The bearer tokens the API received, in order (to check that none leaked anywhere else).
+  std::vector<std::string> issuedTokens() const;
   // GET /_test/state: sessions, renders and token counts.
   nlohmann::json state() const;
 
