@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startBackend, makeTempDirs, readHead, serverBinary, writePng } from '../conformance/harness.mjs';
+import { startBackend, makeTempDirs, readHead, serverCommand, writePng } from '../conformance/harness.mjs';
 import { startFakeMessagesApi } from './fake-messages-api.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -118,8 +118,8 @@ test('Claude Code hands the model guidance, ids and an MP4 through a whole sessi
     mcpServers: {
       [SERVER]: {
         type: 'stdio',
-        command: serverBinary(),
-        args: [],
+        command: serverCommand()[0],
+        args: serverCommand().slice(1),
         env: { NEMO_BASE_URL: backend.baseUrl, XDG_CONFIG_HOME: dirs.config, XDG_STATE_HOME: dirs.state, NEMO_RENDER_POLL_MS: '1500',
           NEMO_LOG_FILE: serverLog },
       },
