@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what nemo-video-mcp needs on Debian 12 (only the missing packages; apt-get update
 # at most once; non-interactive) and builds it. Idempotent: a second run changes nothing.
-#   scripts/setup.sh [preset]     preset: release (default), dev, ci, asan
+#   scripts/setup.sh [preset]     preset: release (default), dev, ci, asan, fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release}"
@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev libpcre2-dev
   poppler-utils unzip nodejs npm
+  clang libclang-rt-14-dev  # the fuzz preset: libFuzzer's runtime is only "recommended" by clang
 )
 missing=()
 for package in "${packages[@]}"; do

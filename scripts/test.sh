@@ -4,11 +4,13 @@
 #   the release artifacts (scripts/package.sh): conformance (the official MCP TypeScript clients
 #   from npm) against the shipped x86_64 binary, the aarch64 one under qemu and the npm packages
 #   through npx, and their contents; a whole session through the real Claude Code CLI
-#   (tests/claude-code, a scripted stand-in for the model); install/uninstall, and the demo,
+#   (tests/claude-code, a scripted stand-in for the model); install/uninstall, the demo, and each
+#   libFuzzer target for a short fixed time (one test per target that ran without a finding),
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.
 # Ends with one line "N passed, 0 failed" (N counts test cases over all suites).
 #   scripts/test.sh                    everything
 #   NEMO_TEST_QUICK=1 scripts/test.sh  skip the sanitizer pass
+#   NEMO_FUZZ_SECONDS=60 scripts/test.sh  fuzz each target longer than the default 20 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -79,6 +81,9 @@ suite plain_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BI
 
 section "demo (the README's main job)"
 suite plain_count bash tests/demo/test_demo.sh ci
+
+section "fuzzing (each target ${NEMO_FUZZ_SECONDS:=20} s, fixed seed; scripts/fuzz.sh runs them longer)"
+suite plain_count env NEMO_FUZZ_SEED=1 scripts/fuzz.sh "$NEMO_FUZZ_SECONDS"
 
 if [ -z "${NEMO_TEST_QUICK:-}" ]; then
   section "unit and end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer"

@@ -333,7 +333,9 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
     }
     handoff->ended.notify_all();
     if (!taskId.empty()) {
-      taskStore_.complete(taskId, std::move(answer));
+      // The task's result is the CallToolResult the call would have answered, resultType and all:
+      // a 2026-07-28 client parses it as one (ext-tasks rejects it without resultType).
+      taskStore_.complete(taskId, complete(std::move(answer), era));
     } else {
       reply->result(complete(std::move(answer), era));
     }

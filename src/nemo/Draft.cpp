@@ -458,8 +458,9 @@ std::vector<std::string> diffDrafts(const Draft& before, const Draft& after) {
   }
   std::sort(pairs.begin(), pairs.end());
   for (const auto& [a, b] : pairs) {
+    // Clang before 16 cannot capture a structured binding: capture the kind itself.
     const auto sameKind = std::count_if(newTracks.begin(), newTracks.end(),
-                                        [&](const Track& t) { return t.kind == newTracks[a].kind; });
+                                        [kind = newTracks[a].kind](const Track& t) { return t.kind == kind; });
     describeChanges(oldTracks[b], newTracks[a], sameKind > 1, changes);
   }
   // Effects, transitions and settings are outside the model, yet a change there is a change.

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "support/EmbeddedFiles.h"
+#include "support/Utf8.h"
 
 namespace nemo::api {
 namespace {
@@ -242,6 +243,8 @@ ManifestParse parseUnguarded(std::string_view text) {
   if (split.yaml.size() > kMaxFrontMatterBytes) {
     return failure("front matter is larger than " + std::to_string(kMaxFrontMatterBytes / 1024) + " KiB");
   }
+  // valijson counts a string's characters (minLength) by reading past the end of a bad sequence.
+  if (!support::isValidUtf8(split.yaml)) return failure("front matter is not valid UTF-8");
 
   YAML::Node root;
   try {

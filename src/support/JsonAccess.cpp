@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace nemo::support {
 namespace {
@@ -37,7 +38,11 @@ std::optional<double> numberAt(const nlohmann::json& object, std::string_view ke
 
 int intAt(const nlohmann::json& object, std::string_view key, int fallback) {
   auto number = numberAt(object, key);
-  return number ? static_cast<int>(*number) : fallback;
+  // Converting a double beyond int (a backend's "code": 1e21) is undefined behaviour.
+  if (!number || !(*number >= std::numeric_limits<int>::min() && *number <= std::numeric_limits<int>::max())) {
+    return fallback;
+  }
+  return static_cast<int>(*number);
 }
 
 const nlohmann::json& arrayAt(const nlohmann::json& object, std::string_view key) {

@@ -175,6 +175,10 @@ TEST_CASE("broken front matter names what is wrong", "[nemo][manifest]") {
     const std::string error = errorOf(manifestWith({{"version", "version: [1.0.0"}}));
     CHECK_THAT(error, Catch::Contains("not valid YAML") && Catch::Contains("line"));
   }
+  SECTION("bytes that are not UTF-8 (found by fuzz-skill-manifest)") {
+    CHECK(errorOf(manifestWith({{"name", "name: demo\x98\x98\x98\x98\x98\x98\x98"}})) ==
+          "front matter is not valid UTF-8");
+  }
   SECTION("missing version") {
     CHECK(errorOf(manifestWith({{"version", ""}})) == "front matter is missing the required field 'version'");
   }
