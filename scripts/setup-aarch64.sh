@@ -34,7 +34,8 @@ fi
 # libraries exist, hence the runtime packages). Run: libcurl with everything it loads.
 # Header-only packages are architecture-independent (no :arm64 suffix).
 build_packages=(libyaml-cpp-dev:arm64 libyaml-cpp0.7:arm64 libspdlog-dev:arm64 libspdlog1.10:arm64
-  libfmt-dev:arm64 libfmt9:arm64 libcurl4-openssl-dev:arm64 nlohmann-json3-dev libvalijson-dev)
+  libfmt-dev:arm64 libfmt9:arm64 libcurl4-openssl-dev:arm64 libpcre2-dev:arm64 libpcre2-8-0:arm64
+  nlohmann-json3-dev libvalijson-dev)
 mapfile -t run_packages < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
   --no-breaks --no-replaces --no-enhances libcurl4:arm64 | grep -v '^ ')
 mapfile -t wanted < <(printf '%s\n' "${build_packages[@]}" "${run_packages[@]}" | sort -u)

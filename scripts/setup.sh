@@ -9,7 +9,7 @@ preset="${1:-release}"
 packages=(
   build-essential cmake pkg-config ccache
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
-  libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev
+  libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev libpcre2-dev
   poppler-utils unzip nodejs npm
   clang libclang-rt-14-dev  # the fuzz preset: libFuzzer's runtime is only "recommended" by clang
 )

@@ -3,9 +3,10 @@
 #   unit (Catch2), end-to-end (the real binary against the loopback test backend),
 #   the release artifacts (scripts/package.sh): conformance (the official MCP TypeScript clients
 #   from npm) against the shipped x86_64 binary, the aarch64 one under qemu and the npm packages
-#   through npx, and their contents; install/uninstall, the real Claude Code CLI and OpenClaw against
-#   the plugins and the installer, the demo, and each libFuzzer target for a
-#   short fixed time (one test per target that ran without a finding),
+#   through npx, and their contents; a whole session through the real Claude Code CLI
+#   (tests/claude-code, a scripted stand-in for the model); install/uninstall, the real Claude Code
+#   CLI and OpenClaw against the plugins and the installer, the demo, and each libFuzzer target for
+#   a short fixed time (one test per target that ran without a finding),
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.
 # Ends with one line "N passed, 0 failed" (N counts test cases over all suites).
 #   scripts/test.sh                    everything
@@ -64,6 +65,12 @@ section "conformance through the npm packages: npx nemo-video-mcp"
 conformance NEMO_SERVER_COMMAND="[\"npx\", \"--offline\", \"--prefix\", \"$release/npm\", \"nemo-video-mcp\"]"
 section "release artifacts: contents, linking, start-up, .deb, npm launcher, server.json"
 suite node_count node --test tests/package/
+
+section "Claude Code CLI (the real client, a scripted model)"
+# The pinned clients (Claude Code is about 384 MB) are installed once per machine, outside the clone.
+clients="$(bash tests/clients/install.sh)"
+suite node_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" \
+  CLAUDE_BINARY="$clients/node_modules/.bin/claude" node --test tests/claude-code/
 
 section "install and uninstall"
 suite plain_count env NEMO_SERVER_BINARY="$build/nemo-video-mcp" NEMO_BACKEND_BINARY="$build/tests/nemo-test-backend" \

@@ -22,19 +22,25 @@ namespace {
 
 constexpr const char* kInstructions =
     "NemoVideo makes and edits videos in the cloud. Typical flow: create_session, upload the user's media, chat "
-    "with the video editor in plain words (\"generate a 30-second promo with a title\"), check state, then export "
-    "to get an MP4 on disk. The connection and token are automatic: never ask the user for a token and never show "
-    "tokens or raw JSON. Calls return within about a minute; when a result says a turn or render is still running, "
-    "call chat with its turn_id or export with its render_id to keep waiting. Never re-send a chat message: a "
-    "repeated generation turn is charged twice.";
+    "with the video editor in plain words (\"generate a 30-second promo with a title\"), then export to get an MP4 "
+    "on disk. Every result has `message`, the sentence to tell the user, and usually `next`, the exact next call: "
+    "follow it. A turn or render still running is continued with its turn_id or render_id, never started again (a "
+    "repeated generation turn is charged twice). The connection and token are automatic: never ask the user for a "
+    "token, never show tokens or raw JSON.";
 
-// The prompts of the skill's "Try saying" list.
+// The skill's prompts menu; a manifest without one offers its "Try saying" examples.
 std::vector<mcp::Prompt> promptsOf(const api::SkillManifest& manifest) {
   std::vector<mcp::Prompt> prompts;
+  for (const auto& prompt : manifest.prompts) {
+    std::vector<mcp::PromptArgument> arguments;
+    for (const auto& argument : prompt.arguments) arguments.push_back({argument.name, argument.description, argument.required});
+    prompts.push_back(mcp::Prompt{prompt.name, prompt.title, prompt.description, prompt.text, std::move(arguments)});
+  }
+  if (!prompts.empty()) return prompts;
   int index = 1;
   for (const auto& example : manifest.examplePrompts) {
     prompts.push_back(mcp::Prompt{"example-" + std::to_string(index++), example,
-                                  "An example request for " + manifest.displayName, example});
+                                  "An example request for " + manifest.displayName, example, {}});
   }
   return prompts;
 }

@@ -116,6 +116,10 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     if (auto level = meta.find(kMetaLogLevel); level != meta.end() && level->is_string()) {
       era.logLevel = level->get<std::string>();
     }
+    if (auto client = meta.find(kMetaClientInfo); client != meta.end()) {
+      era.clientName = support::textAt(*client, "name");
+      if (!clientLogged_.exchange(true)) spdlog::info("client: {}", client->dump());
+    }
   } else if (method == "server/discover") {
     era.modern = true;  // a probe without _meta still learns what we speak
   }
@@ -185,6 +189,8 @@ void Server::handleInitialize(const json& params, jsonrpc::Reply& reply) {
   }
   if (params.is_object() && params.contains("clientInfo")) {
     spdlog::info("client: {}", params["clientInfo"].dump());
+    std::lock_guard lock(logLevelMutex_);
+    legacyClientName_ = support::textAt(params["clientInfo"], "name");
   }
   reply.result(json{{"protocolVersion", answer},
                     {"capabilities", capabilities()},
@@ -210,8 +216,10 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
     reply.error(kInvalidParams, "Invalid params: 'arguments' of " + name + " must be an object");
     return;
   }
+  // Arguments that break the schema are the model's to correct: a tool result with isError
+  // (MCP 2025-11-25, SEP-1303), not a protocol error that many clients never show the model.
   if (auto invalid = tools_.validate(*tool, arguments)) {
-    reply.error(kInvalidParams, "Invalid arguments for tool " + name + ": " + *invalid);
+    reply.result(complete(toolResultJson(*tool, invalidArguments(*invalid)), era));
     return;
   }
 
@@ -297,11 +305,17 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
       if (!taskId.empty()) taskStore_.setStatusMessage(taskId, message);
     };
   }
+  std::string clientName = era.clientName;
+  if (!era.modern) {
+    std::lock_guard lock(logLevelMutex_);
+    clientName = legacyClientName_;
+  }
   tasks_.spawn([tool, arguments = std::move(arguments), requestStop, reply, era, progress = std::move(progress),
-                log = std::move(log), hooks = std::move(hooks), handoff, this]() mutable {
+                log = std::move(log), hooks = std::move(hooks), handoff, clientName = std::move(clientName),
+                this]() mutable {
     // The client's cancel of the request, or tasks/cancel once a task took it over.
     std::stop_callback relayCancel(requestStop, [handoff] { handoff->stop.request_stop(); });
-    ToolContext context(handoff->stop.get_token(), std::move(progress), std::move(log), std::move(hooks));
+    ToolContext context(handoff->stop.get_token(), std::move(progress), std::move(log), std::move(hooks), clientName);
     ToolResult result;
     try {
       result = tool->handler(arguments, context);
@@ -310,20 +324,7 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
       result = ToolResult::failure("Internal error in " + tool->name + ". Please try again; if it keeps failing, "
                                    "run `nemo-video-mcp doctor`.");
     }
-    // Clients check structuredContent against the outputSchema, error results included (the
-    // 1.x TypeScript SDK rejects the whole result otherwise): a mismatch is our bug, said loudly.
-    if (tool->outputSchema) {
-      if (auto mismatch = tool->outputSchema->validate(result.structured)) {
-        spdlog::error("tool {} returned structured content that does not match its outputSchema: {}", tool->name,
-                      *mismatch);
-      }
-    }
-    // Last line of defence for the token: whatever a backend echoed never reaches the client.
-    redactStrings(result.structured);
-    auto text = support::redactSecrets(result.text.empty() ? result.structured.dump(2) : result.text);
-    json answer{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
-                {"structuredContent", std::move(result.structured)},
-                {"isError", result.isError}};
+    json answer = toolResultJson(*tool, std::move(result));
     std::string taskId;
     {
       std::lock_guard lock(handoff->mutex);
@@ -390,6 +391,37 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
   }
 }
 
+ToolResult Server::invalidArguments(const ArgumentProblem& problem) {
+  json error{{"code", kInvalidParams}, {"message", problem.sentence}};
+  if (!problem.field.empty()) error["field"] = problem.field;
+  return ToolResult::failure(problem.sentence, json{{"error", std::move(error)}})
+      .withNext("Call the tool again with the argument corrected; nothing was done.");
+}
+
+json Server::toolResultJson(const RegisteredTool& tool, ToolResult result) {
+  // The sentence for the person and the next step live in the structured content too: a
+  // client that hands the model only structuredContent (Claude Code) must not lose them.
+  if (!result.structured.is_object()) result.structured = json{{"value", std::move(result.structured)}};
+  auto message = result.message.empty() ? result.text : result.message;
+  if (!message.empty() && !result.structured.contains("message")) result.structured["message"] = message;
+  if (!result.next.empty()) result.structured["next"] = result.next;
+  // Clients check structuredContent against the outputSchema, error results included (the
+  // 1.x TypeScript SDK rejects the whole result otherwise): a mismatch is our bug, said loudly.
+  if (tool.outputSchema) {
+    if (auto mismatch = tool.outputSchema->validate(result.structured)) {
+      spdlog::error("tool {} returned structured content that does not match its outputSchema: {}", tool.name,
+                    *mismatch);
+    }
+  }
+  // Last line of defence for the token: whatever a backend echoed never reaches the client.
+  redactStrings(result.structured);
+  auto text = result.text.empty() ? result.structured.dump(2) : result.text;
+  if (!result.next.empty() && !result.text.empty()) text += "\n\nNext: " + result.next;
+  return json{{"content", json::array({json{{"type", "text"}, {"text", support::redactSecrets(text)}}})},
+              {"structuredContent", std::move(result.structured)},
+              {"isError", result.isError}};
+}
+
 const std::string& Server::cachedToolsList(const Era& era) {
   auto& cached = era.modern ? modernToolsList_ : legacyToolsList_;
   if (cached.empty()) {
@@ -406,20 +438,82 @@ const std::string& Server::cachedToolsList(const Era& era) {
 json Server::promptListing() const {
   json list = json::array();
   for (const auto& prompt : prompts_) {
-    list.push_back(json{{"name", prompt.name}, {"title", prompt.title}, {"description", prompt.description}});
+    json entry{{"name", prompt.name}, {"title", prompt.title}, {"description", prompt.description}};
+    if (!prompt.arguments.empty()) {
+      entry["arguments"] = json::array();
+      for (const auto& argument : prompt.arguments) {
+        entry["arguments"].push_back(
+            json{{"name", argument.name}, {"description", argument.description}, {"required", argument.required}});
+      }
+    }
+    list.push_back(std::move(entry));
   }
   return list;
 }
 
 void Server::handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era) {
   auto name = support::textAt(params, "name");
+  json arguments = params.is_object() && params.contains("arguments") ? params["arguments"] : json::object();
+  if (arguments.is_null()) arguments = json::object();
+  if (!arguments.is_object()) {
+    reply.error(kInvalidParams, "Invalid params: the 'arguments' of prompts/get must be an object of strings");
+    return;
+  }
   for (const auto& prompt : prompts_) {
     if (prompt.name != name) continue;
-    json message{{"role", "user"}, {"content", {{"type", "text"}, {"text", prompt.text}}}};
+    for (const auto& argument : prompt.arguments) {
+      bool given = arguments.contains(argument.name) && arguments[argument.name].is_string() &&
+                   !arguments[argument.name].get_ref<const std::string&>().empty();
+      if (argument.required && !given) {
+        reply.error(kInvalidParams, "Missing argument '" + argument.name + "' of prompt " + name + ": " +
+                                        argument.description);
+        return;
+      }
+    }
+    json message{{"role", "user"}, {"content", {{"type", "text"}, {"text", expandPromptText(prompt.text, arguments)}}}};
     reply.result(complete(json{{"description", prompt.description}, {"messages", json::array({message})}}, era));
     return;
   }
   reply.error(kInvalidParams, "Unknown prompt: " + (name.empty() ? std::string("(no name given)") : name));
+}
+
+std::string expandPromptText(const std::string& text, const json& arguments) {
+  auto valueOf = [&](const std::string& key) -> std::string {
+    if (!arguments.is_object() || !arguments.contains(key) || !arguments[key].is_string()) return {};
+    return arguments[key].get<std::string>();
+  };
+  // Fills {name} in one stretch of the template; `complete` is false when a value is missing.
+  auto fill = [&](const std::string& part, bool& complete) {
+    std::string out;
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      auto close = part[i] == '{' ? part.find('}', i) : std::string::npos;
+      if (close == std::string::npos) {
+        out += part[i];
+        continue;
+      }
+      auto value = valueOf(part.substr(i + 1, close - i - 1));
+      complete = complete && !value.empty();
+      out += value;
+      i = close;
+    }
+    return out;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    auto open = text.find('[', i);
+    auto close = open == std::string::npos ? std::string::npos : text.find(']', open);
+    bool complete = true;
+    if (close == std::string::npos) {
+      out += fill(text.substr(i), complete);
+      break;
+    }
+    out += fill(text.substr(i, open - i), complete);
+    bool optionalComplete = true;
+    auto optional = fill(text.substr(open + 1, close - open - 1), optionalComplete);
+    if (optionalComplete) out += optional;
+    i = close + 1;
+  }
+  return out;
 }
 
 }  // namespace nemo::mcp

@@ -25,12 +25,23 @@ struct ServerIdentity {
   std::string instructions;
 };
 
+struct PromptArgument {
+  std::string name;
+  std::string description;
+  bool required = false;
+};
+
 struct Prompt {
   std::string name;
   std::string title;
   std::string description;
-  std::string text;  // the user message the prompt expands to
+  std::string text;  // the user message: {argument} is replaced, a [part] with a missing argument left out
+  std::vector<PromptArgument> arguments;
 };
+
+// The prompt's text with the given arguments filled in (values are inserted as they are,
+// never read as template syntax). Missing required arguments are the caller's to refuse.
+std::string expandPromptText(const std::string& text, const json& arguments);
 
 class Server final : public jsonrpc::Handler {
  public:
@@ -48,6 +59,7 @@ class Server final : public jsonrpc::Handler {
   struct Era {
     bool modern = false;
     std::string logLevel;  // modern: from _meta; empty means no log notifications
+    std::string clientName;  // modern: from _meta clientInfo
   };
   json serverInfo() const;
   json capabilities() const;
@@ -63,6 +75,10 @@ class Server final : public jsonrpc::Handler {
                const std::string& resumedTask = {});
   void handlePromptsGet(const json& params, jsonrpc::Reply& reply, const Era& era);
   json promptListing() const;
+  // A tool result as sent: message and next copied into the structured content, next appended
+  // to the text, checked against the output schema, secrets redacted.
+  static json toolResultJson(const RegisteredTool& tool, ToolResult result);
+  static ToolResult invalidArguments(const ArgumentProblem& problem);
   const std::string& cachedToolsList(const Era& era);  // serialized once per era: the list never changes
 
   ServerIdentity identity_;
@@ -72,10 +88,12 @@ class Server final : public jsonrpc::Handler {
   support::TaskGroup tasks_;
   TaskStore taskStore_;
   std::atomic<bool> initialized_{false};
+  std::atomic<bool> clientLogged_{false};  // the 2026 era names the client on every request: log it once
   std::string legacyToolsList_;  // only touched on the reader thread
   std::string modernToolsList_;
   std::mutex logLevelMutex_;
   std::string legacyLogLevel_ = "warning";  // set by logging/setLevel
+  std::string legacyClientName_;             // from initialize; guarded by logLevelMutex_
 };
 
 }  // namespace nemo::mcp

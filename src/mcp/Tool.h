@@ -15,16 +15,29 @@ namespace nemo::mcp {
 using nlohmann::json;
 
 // A tool's answer. Failures the user can act on are results with isError, never exceptions.
+// Some clients give the model only the structured content, others only the text; so the
+// server copies `message` and `next` into the structured content and `next` into the text:
+// whichever the model reads, it reads the sentence for the person and the next step.
 struct ToolResult {
-  std::string text;   // what the agent reads; empty: the structured content, serialized
+  std::string text;     // what a text-reading client shows; empty: the structured content, serialized
   json structured = json::object();
   bool isError = false;
+  std::string message;  // the sentence for the person (structuredContent.message); empty: `text`
+  std::string next;     // exactly what to call next, and what never to do; empty when nothing follows
 
   static ToolResult success(std::string text, json structured) {
-    return ToolResult{std::move(text), std::move(structured), false};
+    return ToolResult{std::move(text), std::move(structured), false, {}, {}};
   }
   static ToolResult failure(std::string text, json structured = json::object()) {
-    return ToolResult{std::move(text), std::move(structured), true};
+    return ToolResult{std::move(text), std::move(structured), true, {}, {}};
+  }
+  ToolResult&& withNext(std::string step) && {
+    next = std::move(step);
+    return std::move(*this);
+  }
+  ToolResult&& withMessage(std::string sentence) && {
+    message = std::move(sentence);
+    return std::move(*this);
   }
 };
 
@@ -41,8 +54,12 @@ class ToolContext {
   using ProgressSink = std::function<void(double progress, std::optional<double> total, const std::string& message)>;
   using LogSink = std::function<void(const std::string& level, const std::string& message)>;
 
-  ToolContext(std::stop_token stop, ProgressSink progress, LogSink log, TaskHooks task = {})
-      : stop_(std::move(stop)), progress_(std::move(progress)), log_(std::move(log)), task_(std::move(task)) {}
+  ToolContext(std::stop_token stop, ProgressSink progress, LogSink log, TaskHooks task = {}, std::string clientName = {})
+      : stop_(std::move(stop)),
+        progress_(std::move(progress)),
+        log_(std::move(log)),
+        task_(std::move(task)),
+        clientName_(std::move(clientName)) {}
 
   // The client declared the tasks extension: a long call becomes a task, so the tool may wait for
   // the whole work rather than returning a handle at its bounded wait.
@@ -53,6 +70,9 @@ class ToolContext {
   }
 
   const std::stop_token& stop() const { return stop_; }
+  // The client's own name (clientInfo.name: "claude-code", "claude-ai", "cursor-vscode"...), or
+  // "" when it gave none: some clients wait longer for a result than others.
+  const std::string& clientName() const { return clientName_; }
   bool cancelled() const { return stop_.stop_requested(); }
   bool reportsProgress() const { return static_cast<bool>(progress_); }
 
@@ -68,6 +88,7 @@ class ToolContext {
   ProgressSink progress_;
   LogSink log_;
   TaskHooks task_;
+  std::string clientName_;
   std::mutex mutex_;
   double last_ = 0;
 };

@@ -102,9 +102,16 @@ std::optional<std::string> ToolRegistry::addWithDescriptor(json descriptor, Tool
     output = CompiledSchema::compile(descriptor["outputSchema"], error);
     if (!output) return "tool " + name + " output: " + error;
   }
+  // "x-" keys are notes for this server; clients (and the model's context) never see them.
+  std::string whenMissing = descriptor.value("x-when-missing", std::string());
+  for (auto it = descriptor.begin(); it != descriptor.end();) {
+    if (it.key().rfind("x-", 0) == 0) it = descriptor.erase(it);
+    else ++it;
+  }
   tools_.erase(std::remove_if(tools_.begin(), tools_.end(), [&](const auto& t) { return t.name == name; }),
                tools_.end());
-  tools_.push_back(RegisteredTool{name, std::move(descriptor), std::move(schema), std::move(output), std::move(handler)});
+  tools_.push_back(RegisteredTool{name, std::move(descriptor), std::move(whenMissing), std::move(schema),
+                                   std::move(output), std::move(handler)});
   std::stable_sort(tools_.begin(), tools_.end(), [](const auto& a, const auto& b) {
     auto ra = rankOf(a.name), rb = rankOf(b.name);
     return ra != rb ? ra < rb : a.name < b.name;
@@ -125,8 +132,15 @@ const RegisteredTool* ToolRegistry::find(const std::string& name) const {
   return nullptr;
 }
 
-std::optional<std::string> ToolRegistry::validate(const RegisteredTool& tool, const json& arguments) const {
-  return tool.inputSchema->validate(arguments);
+std::optional<ArgumentProblem> ToolRegistry::validate(const RegisteredTool& tool, const json& arguments) const {
+  // valijson decides; our own reading of the schema says why in words (valijson's own texts
+  // read "Expected value greater than or equal to 0.000000").
+  auto invalid = tool.inputSchema->validate(arguments);
+  if (!invalid) return std::nullopt;
+  if (auto described = describeArgumentProblem(tool.name, tool.descriptor.at("inputSchema"), arguments, tool.whenMissing)) {
+    return described;
+  }
+  return ArgumentProblem{"", "The arguments of " + tool.name + " do not match its input schema (" + *invalid + ")."};
 }
 
 }  // namespace nemo::mcp

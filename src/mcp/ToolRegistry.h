@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mcp/ArgumentProblems.h"
 #include "mcp/Tool.h"
 
 namespace nemo::mcp {
@@ -17,6 +18,9 @@ class CompiledSchema;
 struct RegisteredTool {
   std::string name;
   json descriptor;  // name, title, description, inputSchema, outputSchema, annotations
+  // The tool's sentence for a call that gives none of the arguments its anyOf asks for
+  // ("x-when-missing" in its file; "x-" keys stay here and are not listed to clients).
+  std::string whenMissing;
   std::shared_ptr<const CompiledSchema> inputSchema;
   std::shared_ptr<const CompiledSchema> outputSchema;  // null when the tool declares none
   ToolHandler handler;
@@ -37,8 +41,9 @@ class ToolRegistry {
   const json& listing() const { return listing_; }
   const RegisteredTool* find(const std::string& name) const;
 
-  // Checks arguments against the tool's input schema; the error names the field.
-  std::optional<std::string> validate(const RegisteredTool& tool, const json& arguments) const;
+  // Checks arguments against the tool's input schema; the problem names the field, in a
+  // sentence the model can act on.
+  std::optional<ArgumentProblem> validate(const RegisteredTool& tool, const json& arguments) const;
 
  private:
   void rebuildListing();

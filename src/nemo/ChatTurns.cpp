@@ -67,13 +67,6 @@ void ChatTurn::finish(std::function<void(TurnSnapshot&)> fill) {
   changed_.notify_all();
 }
 
-std::string ChatTurn::takeUnshown(const std::string& text) {
-  std::lock_guard lock(mutex_);
-  std::string rest = text.rfind(shown_, 0) == 0 ? text.substr(shown_.size()) : text;
-  shown_ = text;
-  return rest;
-}
-
 TurnSnapshot ChatTurn::snapshot() const {
   std::lock_guard lock(mutex_);
   return state_;

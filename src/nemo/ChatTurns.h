@@ -57,9 +57,6 @@ class ChatTurn {
                     std::chrono::milliseconds heartbeatEvery);
   TurnSnapshot snapshot() const;
   void cancel() { stop_.request_stop(); }
-  // The part of `text` no earlier result of this turn has shown (all of it if the text was
-  // rewritten since), and remembers it as shown: a continued wait returns only the rest.
-  std::string takeUnshown(const std::string& text);
 
  private:
   friend class ChatTurns;
@@ -73,7 +70,6 @@ class ChatTurn {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<TurnActivity> activities_;
-  std::string shown_;  // the turn's text as the last result returned it
   TurnSnapshot state_;
 };
 

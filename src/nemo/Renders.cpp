@@ -379,21 +379,10 @@ void Renders::poll(const std::string& renderId, std::stop_token stop) {
     auto job = find(renderId);
     if (!job || job->finished() || stop.stop_requested()) return;
     if (job->status != "downloading") {
-      ApiCall call;
-      call.path = "/api/render/proxy/lambda/" + renderId;
-      call.envelope = Envelope::Success;
-      auto result = client_->call(call, control);
+      auto checked = checkStatus(renderId, control);
       if (stop.stop_requested()) return;
-      if (!result.ok()) {
-        spdlog::warn("render {}: status check failed: {}", renderId, result.error->message);
-        if (result.error->code == code::kPlanBlocksExport || result.error->httpStatus == 404 ||
-            result.error->code == code::kSessionNotFound) {
-          mutate(renderId, [&](RenderJob& j) {
-            j.status = "failed";
-            j.error = result.error->message;
-          });
-          return;
-        }
+      if (checked == Check::Stop) return;
+      if (checked == Check::Failed) {
         if (++failures >= options_.maxPollFailures) {
           mutate(renderId, [](RenderJob& j) {
             j.error = "NemoVideo did not answer the status checks; call export with this render_id to try again.";
@@ -402,21 +391,9 @@ void Renders::poll(const std::string& renderId, std::stop_token stop) {
         }
       } else {
         failures = 0;
-        auto report = readStatus(result.raw);
-        auto status = normalizeRenderStatus(report.word);
-        job = mutate(renderId, [&](RenderJob& j) {
-          j.backendStatus = report.word;
-          if (report.progress) j.progress = std::clamp(*report.progress, 0.0, 100.0);
-          if (!report.outputUrl.empty()) j.outputUrl = report.outputUrl;
-          if (report.duration) j.durationSeconds = *report.duration;
-          if (status == "failed") {
-            j.error = report.reason.empty() ? std::string("NemoVideo reported the render as failed, without a reason.")
-                                            : "NemoVideo could not render the video: " + report.reason;
-          }
-          j.status = status == "completed" ? "downloading" : status;
-        });
-        if (!job || job->finished()) return;
       }
+      job = find(renderId);
+      if (!job || job->finished()) return;
     }
     if (job->status == "downloading") {
       switch (download(*job, stop)) {
@@ -438,12 +415,56 @@ void Renders::poll(const std::string& renderId, std::stop_token stop) {
       }
       if (stop.stop_requested()) return;
     }
-    // Renders take 30-90 s: ask often at first, then back off. A cancel wakes this at once.
+    // Renders take 30-90 s: ask often at first, then back off. A cancel wakes this at once, and
+    // so does a waiting call's own status check that found the render done.
+    bool retryingDownload = job->status == "downloading";
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, interval, [&] { return stop.stop_requested() || jobs_[renderId].finished(); });
+    changed_.wait_for(lock, interval, [&] {
+      const auto& now = jobs_[renderId];
+      return stop.stop_requested() || now.finished() || (!retryingDownload && now.status == "downloading");
+    });
     if (stop.stop_requested()) return;
     interval = std::min(options_.maxPoll, std::chrono::milliseconds(interval.count() * 3 / 2));
   }
+}
+
+Renders::Check Renders::checkStatus(const std::string& renderId, const CallControl& control) {
+  ApiCall call;
+  call.path = "/api/render/proxy/lambda/" + renderId;
+  call.envelope = Envelope::Success;
+  auto result = client_->call(call, control);
+  if (control.stop.stop_requested()) return Check::Stop;
+  if (!result.ok()) {
+    spdlog::warn("render {}: status check failed: {}", renderId, result.error->message);
+    if (result.error->code == code::kPlanBlocksExport || result.error->httpStatus == 404 ||
+        result.error->code == code::kSessionNotFound) {
+      mutate(renderId, [&](RenderJob& j) {
+        j.status = "failed";
+        j.error = result.error->message;
+      });
+      return Check::Stop;
+    }
+    return Check::Failed;
+  }
+  auto report = readStatus(result.raw);
+  auto status = normalizeRenderStatus(report.word);
+  {
+    std::lock_guard lock(mutex_);
+    checkedAt_[renderId] = std::chrono::steady_clock::now();
+  }
+  mutate(renderId, [&](RenderJob& j) {
+    j.backendStatus = report.word;
+    if (report.progress) j.progress = std::clamp(*report.progress, 0.0, 100.0);
+    if (!report.outputUrl.empty()) j.outputUrl = report.outputUrl;
+    if (report.duration) j.durationSeconds = *report.duration;
+    if (status == "failed") {
+      j.error = report.reason.empty() ? std::string("NemoVideo reported the render as failed, without a reason.")
+                                      : "NemoVideo could not render the video: " + report.reason;
+    }
+    // A download already under way stays one: a late status answer must not undo it.
+    if (j.status != "downloading") j.status = status == "completed" ? "downloading" : status;
+  });
+  return Check::Updated;
 }
 
 Renders::Download Renders::keepForLater(const RenderJob& job, const std::filesystem::path& dir, const std::string& why) {
@@ -543,6 +564,7 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
   std::unique_lock lock(mutex_);
   load(renderId);
   std::string lastSaid;
+  bool refreshedAtDeadline = false;
   auto lastSignal = std::chrono::steady_clock::now() - heartbeatEvery;
   for (;;) {
     auto found = jobs_.find(renderId);
@@ -551,9 +573,7 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
     if (job.finished() || stop.stop_requested()) return job;
     bool pollerAlive = polling_[renderId];
     auto now = std::chrono::steady_clock::now();
-    std::string said = job.status == "downloading" ? "Downloading the video..."
-                       : job.status == "pending"   ? "Render queued (" + job.backendStatus + ")..."
-                                                   : "Rendering " + std::to_string(static_cast<int>(job.progress)) + "%...";
+    auto said = renderProgressText(job);
     if (said != lastSaid || now - lastSignal >= heartbeatEvery) {
       lastSaid = said;
       lastSignal = now;
@@ -562,9 +582,27 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
       lock.lock();
       continue;
     }
-    if (now >= deadline || !pollerAlive) return job;
+    if (now >= deadline || !pollerAlive) {
+      // The answer is read once and acted on: it must say how the render is now, not how it
+      // was at the poller's last check (up to maxPoll ago). One more check when that is stale.
+      auto checked = checkedAt_.find(renderId);
+      bool stale = checked == checkedAt_.end() || now - checked->second > kFreshStatus;
+      if (!stale || job.status == "downloading" || refreshedAtDeadline) return job;
+      refreshedAtDeadline = true;
+      lock.unlock();
+      checkStatus(renderId, CallControl{stop, {}});
+      lock.lock();
+      continue;
+    }
     changed_.wait_until(lock, std::min(deadline, lastSignal + heartbeatEvery));
   }
+}
+
+std::string renderProgressText(const RenderJob& job) {
+  if (job.status == "downloading") return "Downloading the MP4";
+  if (job.status == "pending") return "Waiting for a render slot";
+  if (job.status == "completed") return "Rendered";
+  return "Rendering " + std::to_string(static_cast<int>(job.progress)) + "%";
 }
 
 std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallControl& control) {

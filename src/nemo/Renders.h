@@ -104,6 +104,9 @@ class Renders {
   std::optional<RenderJob> mutate(const std::string& renderId, const std::function<void(RenderJob&)>& change);
   void startPoller(const std::string& renderId);  // caller holds mutex_
   void poll(const std::string& renderId, std::stop_token stop);
+  // One status request, applied to the saved job. Stop: the job is over (or we were stopped).
+  enum class Check { Updated, Failed, Stop };
+  Check checkStatus(const std::string& renderId, const CallControl& control);
   // LocalProblem: this machine could not store the video (read-only folder, full disk); the job
   // stays unfinished, so the next export with its render_id downloads it again.
   enum class Download { Done, Retry, Failed, LocalProblem };
@@ -119,6 +122,10 @@ class Renders {
   bool loaded_ = false;
   std::map<std::string, RenderJob> jobs_;
   std::map<std::string, bool> polling_;
+  // When each job's status was last read from the backend: a waiting call's answer is at most
+  // kFreshStatus old (it checks once more at its deadline otherwise).
+  std::map<std::string, std::chrono::steady_clock::time_point> checkedAt_;
+  static constexpr std::chrono::seconds kFreshStatus{5};
   std::stop_source stopAll_;
   support::TaskGroup pollers_;  // last member: joined first, while the rest still lives
 };
@@ -126,6 +133,10 @@ class Renders {
 // "status" words of both documented shapes, in our vocabulary: pending, rendering, completed,
 // failed, cancelled (unknown words count as rendering).
 std::string normalizeRenderStatus(const std::string& word);
+
+// How far a job is, as a progress line reads: "Waiting for a render slot", "Rendering 44%",
+// "Downloading the MP4".
+std::string renderProgressText(const RenderJob& job);
 
 // A file name from a title: letters, digits, spaces, dashes and underscores; never a path.
 std::string safeFileStem(const std::string& title);

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "support/EmbeddedFiles.h"
+#include "support/UntrustedJson.h"
 #include "support/Utf8.h"
 
 namespace nemo::api {
@@ -362,6 +363,48 @@ std::vector<std::string> bundledSkillSlugs() {
   return {slugs.begin(), slugs.end()};
 }
 
+std::optional<std::vector<SkillPrompt>> parsePromptMenu(std::string_view text, std::string& error) {
+  auto menu = support::parseJsonOrDiscarded(text);
+  if (!menu.is_array()) {
+    error = "the prompts menu is not a JSON array";
+    return std::nullopt;
+  }
+  auto textOf = [](const json& object, const char* key) {
+    return object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : std::string();
+  };
+  static const std::regex kName("[a-z0-9]+(-[a-z0-9]+)*");
+  std::vector<SkillPrompt> prompts;
+  for (const auto& entry : menu) {
+    if (!entry.is_object()) {
+      error = "a prompts menu entry is not an object";
+      return std::nullopt;
+    }
+    SkillPrompt prompt{textOf(entry, "name"), textOf(entry, "title"), textOf(entry, "description"),
+                       textOf(entry, "text"), {}};
+    if (!std::regex_match(prompt.name, kName) || prompt.title.empty() || prompt.description.empty() ||
+        prompt.text.empty()) {
+      error = "prompt '" + prompt.name + "' needs a name of [a-z0-9-], a title, a description and a text";
+      return std::nullopt;
+    }
+    const auto& arguments = entry.contains("arguments") ? entry["arguments"] : json::array();
+    if (!arguments.is_array()) {
+      error = "prompt '" + prompt.name + "': arguments must be a list";
+      return std::nullopt;
+    }
+    for (const auto& argument : arguments) {
+      SkillPrompt::Argument parsed{textOf(argument, "name"), textOf(argument, "description"),
+                                   argument.is_object() && argument.value("required", false) == true};
+      if (parsed.name.empty() || parsed.description.empty()) {
+        error = "prompt '" + prompt.name + "': each argument needs a name and a description";
+        return std::nullopt;
+      }
+      prompt.arguments.push_back(std::move(parsed));
+    }
+    prompts.push_back(std::move(prompt));
+  }
+  return prompts;
+}
+
 ManifestParse loadBundledManifest(std::string_view slug) {
   const std::string path = manifestPath(slug);
   const auto text = support::embeddedFile(path);
@@ -375,6 +418,13 @@ ManifestParse loadBundledManifest(std::string_view slug) {
   if (parsed.manifest->slug != slug) {
     return failure(path + ": front matter field 'name' is '" + parsed.manifest->slug + "', not '" +
                    std::string(slug) + "'");
+  }
+  const std::string menuPath = "manifests/" + std::string(slug) + "/prompts.json";
+  if (const auto menu = support::embeddedFile(menuPath)) {
+    std::string error;
+    auto prompts = parsePromptMenu(*menu, error);
+    if (!prompts) return failure(menuPath + ": " + error);
+    parsed.manifest->prompts = std::move(*prompts);
   }
   return parsed;
 }

@@ -13,6 +13,21 @@ namespace nemo::api {
 // The skill served when --skill is not given: the first of the published skills.
 inline constexpr const char* kDefaultSkill = "video-generator-free-no-limits";
 
+// One entry of the skill's prompts menu (manifests/<slug>/prompts.json, beside SKILL.md: the
+// Agent Skills front matter holds strings only).
+struct SkillPrompt {
+  struct Argument {
+    std::string name;
+    std::string description;
+    bool required = false;
+  };
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string text;  // {argument} placeholders, [optional parts]
+  std::vector<Argument> arguments;
+};
+
 struct SkillManifest {
   std::string slug;          // front matter `name`; sent as X-Skill-Source
   std::string displayName;   // `metadata.display-name`
@@ -21,6 +36,7 @@ struct SkillManifest {
   std::uint64_t uploadMaxBytes = 0;  // `metadata.upload-max-mb` in MiB (1024 * 1024 bytes)
   std::vector<std::string> formats;  // `metadata.formats`: lower-case extensions without the dot, e.g. "mp4"
   std::vector<std::string> examplePrompts;  // `metadata.example-prompts`, one a line
+  std::vector<SkillPrompt> prompts;  // the bundled prompts menu; empty for a skill read from a folder
   std::string body;          // the markdown after the front matter: the agent's instructions
 };
 
@@ -34,6 +50,10 @@ struct ManifestParse {
 
 // Parses a whole SKILL.md. Never throws. Safe to call from any thread.
 ManifestParse parseSkillManifest(std::string_view text);
+
+// Parses a prompts menu (a JSON array of {name, title, description, text, arguments}); an entry
+// that is not of that shape is an error naming it. Never throws.
+std::optional<std::vector<SkillPrompt>> parsePromptMenu(std::string_view text, std::string& error);
 
 // The manifest compiled into the binary for `slug`; an unknown slug gives an error listing
 // the known ones. Never throws.

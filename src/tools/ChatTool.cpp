@@ -2,12 +2,15 @@
 // (a turn still running comes back with a turn_id to wait on), never silent (progress while
 // waiting; a turn without words is answered with what changed on the timeline). Short
 // commands (export, credits, status, upload) are answered by those tools without a turn.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "nemo/GuiTranslation.h"
 #include "nemo/IntentRouter.h"
 #include "support/DocumentText.h"
 #include "support/Paths.h"
+#include "tools/SentenceProgress.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {
@@ -97,6 +100,26 @@ Attachments readAttachments(const nlohmann::json& paths) {
   return out;
 }
 
+// The one way to continue a running turn. Re-sending the message would start a second turn,
+// and during a generation the user pays for both.
+std::string continueTurn(const std::string& turnId) {
+  return "Call chat with {\"turn_id\": \"" + turnId + "\"} and no message to wait for the rest. Never send the "
+         "message again: that would start, and charge, a second turn.";
+}
+
+// What usually follows a finished turn; the editor's own suggestions (rewritten GUI talk) first.
+std::string afterTurn(const std::vector<std::string>& suggested) {
+  if (std::find(suggested.begin(), suggested.end(), "export") != suggested.end()) {
+    return "Tell the user the reply. To get the MP4, call export (it waits for the render).";
+  }
+  return "Tell the user the reply. For changes, call chat again; when the user is happy, call export for the MP4.";
+}
+
+std::string capitalised(std::string line) {
+  if (!line.empty() && line.front() >= 'a' && line.front() <= 'z') line.front() = static_cast<char>(line.front() - 'a' + 'A');
+  return line;
+}
+
 std::string joinLines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& line : lines) out += "\n- " + line;
@@ -126,7 +149,8 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       if (!message.empty()) preface = "(The message was not sent: a turn_id means wait for that turn.)\n";
     } else {
       if (message.empty()) {
-        return localFailure("Give a message (or the turn_id of a turn to wait for).", {{"status", "failed"}});
+        return localFailure("Give a message for the video editor, or the turn_id of a running turn to keep waiting "
+                            "for it.", {{"status", "failed"}});
       }
       auto hasAttachments = arguments.contains("attachments") && !arguments["attachments"].empty();
       if (!hasAttachments) {
@@ -156,13 +180,31 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
 
     auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
     context.resumeWith({{"turn_id", turn->id()}});
+    SentenceProgress sentences;
     auto snapshot = turn->wait(
         deadline, context.stop(),
-        [&context](const api::TurnActivity& activity) {
-          if (activity.kind == api::TurnActivity::Kind::Heartbeat) context.progress("⏳ " + activity.text);
-          else context.progress(activity.text);
+        [&context, &sentences](const api::TurnActivity& activity) {
+          // What a person sees while waiting: the editor's words sentence by sentence (GUI talk
+          // rewritten as in the reply), what it is doing, and a sign of life when it is quiet.
+          std::string line;
+          switch (activity.kind) {
+            case api::TurnActivity::Kind::Text:
+              line = sentences.add(activity.text);
+              break;
+            case api::TurnActivity::Kind::Heartbeat:
+              line = sentences.flush();
+              if (line.empty()) line = "⏳ " + activity.text;
+              break;
+            case api::TurnActivity::Kind::Tool:
+              line = capitalised(activity.text);
+              break;
+          }
+          if (!line.empty()) context.progress(api::translateGuiText(line).text);
         },
         services.progressInterval);
+    if (snapshot.done) {
+      if (auto last = sentences.finish(); !last.empty()) context.progress(api::translateGuiText(last).text);
+    }
     if (context.cancelled()) {
       turn->cancel();  // the client gave up on it: close the stream now
       return mcp::ToolResult::failure(
@@ -176,22 +218,21 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     // A turn that runs or ran (no error) was accepted by NemoVideo for that session.
     if (!snapshot.error) confirmSession(turn->sessionId(), services);
     structured["tools_used"] = snapshot.tools;
-    // A continued wait returns only what the earlier results have not shown.
-    auto unshown = turn->takeUnshown(snapshot.text);
-    auto translated = api::translateGuiText(unshown);
-    structured["reply"] = translated.text;
-    if (unshown.size() != snapshot.text.size()) structured["full_reply"] = api::translateGuiText(snapshot.text).text;
+    auto translated = api::translateGuiText(snapshot.text);
     if (translated.changed) structured["suggested_tools"] = translated.tools;
 
     if (!snapshot.done) {
+      // Not the answer yet: the words so far are marked as partial, so that no model reads a
+      // half-finished turn as the editor's reply.
       structured["status"] = "running";
-      auto text = preface + (translated.text.empty() ? std::string() : translated.text + "\n\n") +
-                  "⏳ The video editor is still working (turn_id: " + turn->id() + "). Call chat again with turn_id \"" +
-                  turn->id() + "\" and no message to wait for the rest. Do not send the message again: that would "
-                  "start, and charge, a second turn.";
-      return mcp::ToolResult::success(text, structured);
+      if (!translated.text.empty()) structured["partial_reply"] = translated.text;
+      auto stillWorking = "The video editor is still working on this turn (turn_id " + turn->id() + ").";
+      auto text = preface + (translated.text.empty() ? std::string() : "So far: " + translated.text + "\n\n") +
+                  "⏳ " + stillWorking;
+      return mcp::ToolResult::success(text, structured).withMessage(stillWorking).withNext(continueTurn(turn->id()));
     }
 
+    structured["reply"] = translated.text;
     if (snapshot.error) {
       structured["status"] = "failed";
       structured["error"] = snapshot.error->toJson();
@@ -206,27 +247,31 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       }
       text += snapshot.cut ? "The connection to the video editor broke before the turn ended (" +
                                  snapshot.error->message + "). The text above is what arrived. The turn was not "
-                                 "re-sent; call state to see what changed."
+                                 "re-sent."
                            : snapshot.error->message;
-      return mcp::ToolResult::failure(text, structured);
+      auto result = mcp::ToolResult::failure(text, structured);
+      if (snapshot.cut) {
+        return std::move(result).withNext("Call state to see what the turn changed. Do not send the message again "
+                                          "unless the user asks: a repeated turn is charged twice.");
+      }
+      return result;
     }
 
     structured["status"] = "completed";
     if (!snapshot.text.empty()) {
-      return mcp::ToolResult::success(
-          preface + (translated.text.empty() ? std::string("The turn is complete; nothing was added since the last result.")
-                                             : translated.text),
-          structured);
+      return mcp::ToolResult::success(preface + translated.text, structured)
+          .withMessage("The video editor finished the turn; its words are in `reply`.")
+          .withNext(afterTurn(translated.tools));
     }
     structured["changes"] = snapshot.changes;
     if (!snapshot.changes.empty()) {
       return mcp::ToolResult::success(preface + "Done. The editor changed the timeline:" + joinLines(snapshot.changes),
-                                      structured);
+                                      structured)
+          .withNext(afterTurn(translated.tools));
     }
     return mcp::ToolResult::success(
-        preface + "The editor finished without a reply and the timeline did not change. Call state to check, or "
-                  "rephrase the request.",
-        structured);
+        preface + "The editor finished without a reply and the timeline did not change.", structured)
+        .withNext("Call state to check the timeline, or call chat with the request rephrased.");
   });
   if (error) throw std::logic_error(*error);
 }

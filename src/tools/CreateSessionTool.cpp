@@ -22,7 +22,9 @@ void registerCreateSessionTool(mcp::ToolRegistry& registry, const Services& serv
               "after a restart.";
       structured["not_saved"] = created.notSaved;
     }
-    return mcp::ToolResult::success(text, structured);
+    return mcp::ToolResult::success(text, structured)
+        .withNext("Call upload with the user's files, or chat with what the video should be; both use session " +
+                  created.sessionId + ".");
   });
   if (error) throw std::logic_error(*error);
 }

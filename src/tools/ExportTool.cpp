@@ -33,7 +33,7 @@ mcp::ToolResult answer(const api::RenderJob& job) {
     auto text = "The video is ready: " + job.path + " (" + megabytes(job.size) +
                 (job.durationSeconds > 0 ? ", " + api::formatSeconds(job.durationSeconds * 1000) + " s" : std::string()) +
                 ").";
-    return mcp::ToolResult::success(text, structured);
+    return mcp::ToolResult::success(text, structured).withNext("Tell the user where the MP4 is.");
   }
   if (job.status == "failed") {
     structured["error"] = {{"code", api::code::kServerError}, {"message", job.error}};
@@ -46,12 +46,14 @@ mcp::ToolResult answer(const api::RenderJob& job) {
   if (job.status == "cancelled") {
     return mcp::ToolResult::success("The render " + job.renderId + " was cancelled.", structured);
   }
-  std::string text = "⏳ The render is still running (" + job.status +
-                     (job.progress > 0 ? ", " + std::to_string(static_cast<int>(job.progress)) + "%" : std::string()) +
-                     "; render_id: " + job.renderId + "). Call export with render_id \"" + job.renderId +
-                     "\" to wait for it and download the MP4; it keeps going meanwhile, also across restarts.";
+  auto message = api::renderProgressText(job) + ": the render " + job.renderId +
+                 " goes on in the background, also across restarts.";
+  std::string text = "⏳ " + message;
   if (!job.error.empty()) text += "\nLast problem: " + job.error;
-  return mcp::ToolResult::success(text, structured);
+  return mcp::ToolResult::success(text, structured)
+      .withMessage(message)
+      .withNext("Call export with {\"render_id\": \"" + job.renderId + "\", \"wait_seconds\": 110} to wait for it "
+                "and download the MP4. Do not call export without the render_id: that would render the video again.");
 }
 
 }  // namespace

@@ -86,8 +86,14 @@ void registerStateTool(mcp::ToolRegistry& registry, const Services& services) {
       out["running_turn_id"] = turn->id();
       text += "\nThe video editor is still working on this session (turn_id " + turn->id() +
               "): the timeline may change when it ends.";
+      return mcp::ToolResult::success(text, out)
+          .withNext("Call chat with {\"turn_id\": \"" + turn->id() + "\"} to wait for the editor; never send its "
+                    "message again.");
     }
-    return mcp::ToolResult::success(text, out);
+    return mcp::ToolResult::success(text, out)
+        .withNext(draft.isExportable() ? "Show the user the summary. To get the MP4, call export."
+                                       : "Call chat to generate or edit the video; export works once the timeline "
+                                         "has content.");
   });
   if (error) throw std::logic_error(*error);
 }

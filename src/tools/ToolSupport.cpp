@@ -113,9 +113,14 @@ NewSession createSession(const Services& services, mcp::ToolContext& context, co
   return created;
 }
 
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services) {
-  auto value = arguments.value("wait_seconds", static_cast<double>(services.defaultWait.count()));
-  return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, 600.0)));
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services,
+                                 const mcp::ToolContext& context) {
+  // Clients known to wait for a result without a deadline of their own below 110 s.
+  const bool patient = context.clientName() == "claude-code";
+  auto fallback = services.defaultWait;
+  if (patient && fallback == std::chrono::seconds(kDefaultWaitSeconds)) fallback = std::chrono::seconds(kPatientClientWaitSeconds);
+  auto value = arguments.value("wait_seconds", static_cast<double>(fallback.count()));
+  return std::chrono::seconds(static_cast<long>(std::clamp(value, 0.0, static_cast<double>(kMaxWaitSeconds))));
 }
 
 std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, const Services& services,
@@ -138,7 +143,7 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
 std::chrono::seconds callWait(const nlohmann::json& arguments, const Services& services,
                               const mcp::ToolContext& context) {
   if (context.mayRunAsTask()) return kTaskWait;
-  return waitSeconds(arguments, services);
+  return waitSeconds(arguments, services, context);
 }
 
 }  // namespace nemo::tools

@@ -50,8 +50,17 @@ struct NewSession {
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName = "project",
                          std::string language = {});
 
-// How long a call may wait: wait_seconds (default services.defaultWait, at most 600).
-std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services);
+// How long a call may wait. Claude Code moves a call past 120 s into the background (where it
+// dies with the conversation) and Claude Desktop gives up after about 60 s whatever progress
+// says: services.defaultWait (45 s) by default, never more than 110 s (the schemas say the
+// same). Claude Code itself waits for a result as long as it takes to come: there the built-in
+// default is 100 s, so that a 30-90 s render or a generation turn ends in one call instead of
+// costing the model another turn (NEMO_DEFAULT_WAIT_SECONDS, when set, applies to every client).
+constexpr int kDefaultWaitSeconds = 45;
+constexpr int kPatientClientWaitSeconds = 100;
+constexpr int kMaxWaitSeconds = 110;
+std::chrono::seconds waitSeconds(const nlohmann::json& arguments, const Services& services,
+                                 const mcp::ToolContext& context);
 // The same, unless the call may become a task (the client declared the tasks extension): then it
 // waits for the whole work, up to kTaskWait, since the client polls the task instead of the call.
 inline constexpr std::chrono::minutes kTaskWait{20};

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "nemo/MediaCheck.h"
+#include "nemo/UploadAnswer.h"
 #include "support/JsonAccess.h"
 #include "tools/ToolSupport.h"
 
@@ -13,24 +14,6 @@ namespace {
 std::string sizeText(std::uint64_t bytes) {
   if (bytes >= 1024 * 1024) return std::to_string(bytes / (1024 * 1024)) + " MB";
   return std::to_string((bytes + 1023) / 1024) + " KB";
-}
-
-// One accepted file as the backend reported it, in the few fields an agent needs.
-nlohmann::json describeUploaded(const nlohmann::json& file) {
-  nlohmann::json out = nlohmann::json::object();
-  auto copy = [&](const char* from, const char* to) {
-    if (file.contains(from) && !file[from].is_null()) out[to] = file[from];
-  };
-  copy("filename", "name");
-  copy("name", "name");
-  copy("file_type", "type");
-  copy("duration", "duration");
-  copy("size", "size");
-  copy("width", "width");
-  copy("height", "height");
-  copy("cdn_url", "url");
-  copy("url", "url");
-  return out;
 }
 
 }  // namespace
@@ -77,19 +60,13 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
 
     nlohmann::json uploaded = nlohmann::json::array();
     nlohmann::json rejected = nlohmann::json::array();
-    auto collect = [&](const api::ApiResult& result) {
-      // Backend data: read defensively, a stray type must not lose the files already sent.
-      auto rejectedEntry = [](const nlohmann::json& file) {
-        if (!file.is_object()) return nlohmann::json{{"filename", file.is_string() ? file.get<std::string>() : file.dump()}, {"code", 0}};
-        return nlohmann::json{{"filename", support::textAt(file, "filename", support::textAt(file, "name", "(unnamed)"))},
-                              {"code", support::intAt(file, "code")},
-                              {"message", support::textAt(file, "message")}};
-      };
-      for (const auto& file : support::arrayAt(result.data, "files")) {
-        if (support::intAt(file, "code") != 0) rejected.push_back(rejectedEntry(file));
-        else if (file.is_object()) uploaded.push_back(describeUploaded(file));
-      }
-      for (const auto& file : support::arrayAt(result.data, "errors")) rejected.push_back(rejectedEntry(file));
+    std::vector<std::string> unlisted;  // accepted (code 0) but not named in the answer
+    // An accepted answer is a success whatever its shape; what it does not list was still sent.
+    auto collect = [&](const nlohmann::json& data, const std::vector<std::string>& sent) {
+      auto answer = api::readUploadAnswer(data);
+      for (auto& item : answer.uploaded) uploaded.push_back(std::move(item));
+      for (auto& item : answer.rejected) rejected.push_back(std::move(item));
+      if (!answer.listed) unlisted.insert(unlisted.end(), sent.begin(), sent.end());
     };
     // Not cut to a deadline: a large file takes what it takes, with byte progress all along.
     auto control = callControl(context, std::chrono::steady_clock::time_point::max());
@@ -123,9 +100,9 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       if (!result.ok()) {
         // A rejection of every file comes as an error envelope that still lists them.
         if (result.raw.is_object() && result.raw.contains("data") && result.raw["data"].is_object()) {
-          api::ApiResult partial;
-          partial.data = result.raw["data"];
-          collect(partial);
+          auto answer = api::readUploadAnswer(result.raw["data"]);
+          for (auto& item : answer.uploaded) uploaded.push_back(std::move(item));
+          for (auto& item : answer.rejected) rejected.push_back(std::move(item));
         }
         if (uploaded.empty() && rejected.empty()) return sessionErrorResult(*result.error, arguments, services);
         if (uploaded.empty()) {
@@ -134,7 +111,9 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
           return mcp::ToolResult::failure(preface + result.error->message, structured);
         }
       } else {
-        collect(result);
+        std::vector<std::string> sent;
+        for (const auto& file : files) sent.push_back(file.path.filename().string());
+        collect(result.data, sent);
       }
     }
     if (!urls.empty()) {
@@ -149,11 +128,12 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
           rejected.push_back({{"filename", url}, {"code", result.error->code}, {"message", result.error->message}});
         }
       } else {
-        collect(result);
+        collect(result.data, urls.get<std::vector<std::string>>());
       }
     }
 
     auto errorContext = services.client->errorContext();
+    for (const auto& name : unlisted) uploaded.push_back({{"name", name}});
     std::string text = preface + "Uploaded " + std::to_string(uploaded.size()) + " item(s) to session " + sessionId + ".";
     for (const auto& item : uploaded) {
       text += "\n- " + support::textAt(item, "name", "(unnamed)");
@@ -165,13 +145,19 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       text += "\n- Not accepted: " + support::textAt(item, "filename", "(unnamed)") + ": " + explained.message;
     }
     nlohmann::json structured{{"session_id", sessionId}, {"uploaded", uploaded}, {"rejected", rejected}};
+    if (!unlisted.empty()) {
+      structured["note"] = "NemoVideo accepted the upload but did not list the files it made of it; they are "
+                           "reported as sent. Call state to see them in the session's media.";
+      text += "\n(" + structured["note"].get<std::string>() + ")";
+    }
     if (!uploaded.empty()) confirmSession(sessionId, services);
     if (uploaded.empty()) {
       structured["error"] = {{"code", rejected.empty() ? api::code::kServerError : support::intAt(rejected[0], "code")},
                              {"message", text}};
       return mcp::ToolResult::failure(text, structured);
     }
-    return mcp::ToolResult::success(text, structured);
+    return mcp::ToolResult::success(text, structured)
+        .withNext("Call chat with what the user wants made of the media (it uses session " + sessionId + ").");
   });
   if (error) throw std::logic_error(*error);
 }

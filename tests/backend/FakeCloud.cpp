@@ -108,6 +108,7 @@ json FakeCloud::defaultConfig() const {
               {"auth_fail_http", 401},
               {"tokens_per_client", 1},
               {"upload_max_bytes", 0},
+              {"upload_shape", "files"},
               {"credits", {{"available", 100}, {"frozen", 0}, {"total", 100}}},
               {"delay_ms", json::object()}};
 }
@@ -613,7 +614,29 @@ void FakeCloud::registerUploads(const std::string& sessionId, const std::vector<
     sendJson(res, 200,
              {{"code", errors[0]["code"]}, {"message", errors[0]["message"]}, {"data", data}});
   else
-    sendJson(res, 200, {{"code", 0}, {"message", "ok"}, {"data", data}});
+    sendJson(res, 200, uploadAnswerShaped(config_.value("upload_shape", std::string("files")), ok, errors));
+}
+
+// The success answer in one of the shapes versions of the service use (shared/nemo-api.md:
+// "other versions of the service may name the list or its fields differently").
+json FakeCloud::uploadAnswerShaped(const std::string& shape, const json& ok, const json& errors) {
+  auto renamed = [&] {  // name / type / url instead of filename / file_type / cdn_url
+    json out = json::array();
+    for (const auto& f : ok) {
+      out.push_back({{"name", f["filename"]}, {"type", f["file_type"]}, {"url", f["cdn_url"]},
+                     {"duration", f.value("duration", json())}});
+    }
+    return out;
+  };
+  json envelope{{"code", 0}, {"message", "ok"}};
+  if (shape == "items") envelope["data"] = {{"items", ok}};
+  else if (shape == "uploaded") envelope["data"] = {{"uploaded", renamed()}};
+  else if (shape == "media") envelope["data"] = {{"media", renamed()}};
+  else if (shape == "bare") envelope["data"] = renamed();
+  else if (shape == "unlisted") envelope["data"] = {{"task_id", "t"}, {"status", "accepted"}};
+  else if (shape == "no_data") envelope.erase("message");
+  else envelope["data"] = {{"files", ok}, {"errors", errors}};
+  return envelope;
 }
 
 void FakeCloud::credits(const Request&, Response& res) {

@@ -101,6 +101,8 @@ private:
   void applyEditLocked(Session& s, const nlohmann::json& edit, const std::string& message);
   nlohmann::json renderView(Render& r);  // one poll: advances the render
   std::string randomHex(std::size_t chars);
+  static nlohmann::json uploadAnswerShaped(const std::string& shape, const nlohmann::json& ok,
+                                           const nlohmann::json& errors);
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -63,6 +63,10 @@
 //   tokens_per_client: anonymous tokens one X-Client-Id may get, then 429 (default 1; 0 = no limit)
 //   upload_max_bytes: files larger get 4002 (default 0 = no limit; names containing "toolarge"
 //       always get 4002, names containing "unsupported" or an unknown extension 4001)
+//   upload_shape: the success answer of an upload: "files" (default, documented: data.files[] and
+//       data.errors[]), "items" (data.items[], documented fields), "uploaded" / "media"
+//       (data.<key>[] with name/type/url), "bare" (data is that array), "unlisted" (code 0 and a
+//       data object that lists no file), "no_data" (just {"code":0})
 //   credits: {"available","frozen","total"} or a number (default 100 available, 0 frozen)
 //
 // BEHAVIOUR WORTH KNOWING

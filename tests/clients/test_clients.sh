@@ -26,21 +26,7 @@ SERVER_BIN="${NEMO_SERVER_BINARY:-$ROOT/build/ci/nemo-video-mcp}"
 [ -x "$SERVER_BIN" ] || SERVER_BIN="$ROOT/build/release/nemo-video-mcp"
 [ -x "$SERVER_BIN" ] || { echo "test_clients: no server binary; build first or set NEMO_SERVER_BINARY" >&2; exit 2; }
 
-# The pinned clients, installed once per machine (and again when the lockfile changes) into a
-# cache folder outside the clone, so that a fresh clone (CI) finds them. OpenClaw's install
-# script refuses Node < 24.16, and npm runs install scripts with its own Node: so npm runs with
-# the Node 24 of the npm package `node`, installed first.
-CACHE="${NEMO_CLIENTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nemo-video-mcp-tests}/clients-$(cat "$HERE/package.json" "$HERE/package-lock.json" | sha256sum | cut -c1-16)"
-NODE24_VERSION="$(node -e 'console.log(require(process.argv[1]).dependencies.node)' "$HERE/package.json")"
-if [ ! -x "$CACHE/node_modules/.bin/openclaw" ] || [ ! -x "$CACHE/node_modules/.bin/claude" ]; then
-  echo "test_clients: installing the pinned clients into $CACHE (once per machine)"
-  rm -rf "$CACHE.part" && mkdir -p "$CACHE.part/node24"
-  (cd "$CACHE.part/node24" && echo '{"private": true}' >package.json &&
-    npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node@$NODE24_VERSION" >/dev/null)
-  cp "$HERE/package.json" "$HERE/package-lock.json" "$CACHE.part/"
-  (cd "$CACHE.part" && PATH="$CACHE.part/node24/node_modules/.bin:$PATH" npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  rm -rf "$CACHE" && mv "$CACHE.part" "$CACHE"
-fi
+CACHE="$(bash "$HERE/install.sh")"
 NODE24="$CACHE/node_modules/.bin/node"
 
 WORK="$(cd "$(mktemp -d "${TMPDIR:-/tmp}/nemo-clients-test.XXXXXX")" && pwd -P)"

@@ -48,10 +48,13 @@ async function connect(t, { env: extraEnv, flow = false } = {}) {
  * results are allowed by an `anyOf` of alternatives, the alternative that does not require `error`.
  */
 function successRequired(schema) {
-  if (Array.isArray(schema.required)) return schema.required;
+  // Every result has `message` (the sentence for the person); what else a success has is the
+  // anyOf branch that is not the error's.
+  const always = Array.isArray(schema.required) ? schema.required.filter((name) => name !== 'message') : [];
   const branch = schema.anyOf?.find((alternative) => !alternative.required?.includes('error'));
-  assert.ok(Array.isArray(branch?.required), `outputSchema says what a success requires: ${JSON.stringify(schema)}`);
-  return branch.required;
+  if (!branch) return always;
+  assert.ok(Array.isArray(branch.required), `outputSchema says what a success requires: ${JSON.stringify(schema)}`);
+  return [...always, ...branch.required];
 }
 
 /** Asserts an McpError with `code`, returning it. */
@@ -131,7 +134,9 @@ test('tools/call credits: structuredContent matches the backend and the outputSc
     onprogress: (p) => progress.push(p),
   });
   assert.equal(result.isError, false, `credits failed: ${JSON.stringify(result.content)}`);
-  assert.deepEqual(result.structuredContent, { available: 100, frozen: 0, total: 100 });
+  const { message, ...balance } = result.structuredContent;
+  assert.deepEqual(balance, { available: 100, frozen: 0, total: 100 });
+  assert.match(message, /^Credits: 100 available/, 'the sentence for the person travels with the data');
   assert.equal(result.content[0]?.type, 'text');
   assert.match(result.content[0].text, /100/);
   assert.ok(progress.length >= 1, 'credits reported progress');
@@ -186,32 +191,33 @@ test('prompts/list and prompts/get serve the skill\'s example requests', { timeo
     assert.equal(typeof prompt.description, 'string');
   }
   const first = prompts[0];
-  const got = await client.getPrompt({ name: first.name }, REQUEST);
+  assert.equal(first.name, 'promo-from-photos', 'a name a person picks from a menu');
+  assert.deepEqual(first.arguments.map((a) => [a.name, a.required]), [['photos', true], ['description', false]]);
+  const got = await client.getPrompt({ name: first.name, arguments: { photos: '~/a.png' } }, REQUEST);
   assert.ok(got.messages.length >= 1, 'the prompt has a message');
   assert.equal(got.messages[0].role, 'user');
   assert.equal(got.messages[0].content.type, 'text');
-  assert.ok(got.messages[0].content.text.length > 0);
+  assert.match(got.messages[0].content.text, /from my product photos: ~\/a\.png\./);
 
   await rejectsWithCode(client.getPrompt({ name: 'no-such-prompt' }, REQUEST), ErrorCode.InvalidParams);
 });
 
-test('invalid arguments and unknown tools answer -32602 and the server stays up', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('arguments that break a schema are isError results naming the field; unknown tools answer -32602', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { client } = await connect(t);
   await client.listTools(undefined, REQUEST);
 
-  const wrongType = await rejectsWithCode(
-    client.callTool({ name: 'create_session', arguments: { task_name: 42 } }, undefined, REQUEST),
-    ErrorCode.InvalidParams,
-  );
-  assert.match(wrongType.message, /task_name/);
-  await rejectsWithCode(
-    client.callTool({ name: 'credits', arguments: { unexpected: true } }, undefined, REQUEST),
-    ErrorCode.InvalidParams,
-  );
-  await rejectsWithCode(
-    client.callTool({ name: 'create_session', arguments: { language: 'not a language code' } }, undefined, REQUEST),
-    ErrorCode.InvalidParams,
-  );
+  // MCP 2025-11-25 (SEP-1303): input validation errors are tool execution errors, so that the
+  // model can correct the call; only a malformed call (an unknown tool) is a protocol error.
+  const wrongType = await client.callTool({ name: 'create_session', arguments: { task_name: 42 } }, undefined, REQUEST);
+  assert.equal(wrongType.isError, true);
+  assert.match(wrongType.content[0].text, /`task_name`/);
+  assert.match(wrongType.content[0].text, /Expected a text/);
+  const unexpected = await client.callTool({ name: 'credits', arguments: { unexpected: true } }, undefined, REQUEST);
+  assert.equal(unexpected.isError, true);
+  assert.match(unexpected.content[0].text, /`unexpected` is not an argument of credits/);
+  const badLanguage = await client.callTool({ name: 'create_session', arguments: { language: 'not a language code' } }, undefined, REQUEST);
+  assert.equal(badLanguage.isError, true);
+  assert.match(badLanguage.content[0].text, /`language`/);
   await rejectsWithCode(
     client.callTool({ name: 'no_such_tool', arguments: {} }, undefined, REQUEST),
     ErrorCode.InvalidParams,

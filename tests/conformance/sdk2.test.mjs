@@ -110,7 +110,8 @@ test('pinned 2026-07-28: discover probe, then stateless requests with _meta', { 
     { ...REQUEST, onprogress: (p) => creditsProgress.push(p) },
   );
   assert.equal(credits.isError, false, `credits failed: ${JSON.stringify(credits.content)}`);
-  assert.deepEqual(credits.structuredContent, { available: 100, frozen: 0, total: 100 });
+  assert.deepEqual({ ...credits.structuredContent, message: undefined }, { available: 100, frozen: 0, total: 100, message: undefined });
+  assert.match(credits.structuredContent.message, /^Credits: 100 available/);
 
   // create_session, with progress
   const progress = [];
@@ -130,7 +131,9 @@ test('pinned 2026-07-28: discover probe, then stateless requests with _meta', { 
   // prompts
   const { prompts } = await client.listPrompts(undefined, REQUEST);
   assert.ok(prompts.length >= 1);
-  const prompt = await client.getPrompt({ name: prompts[0].name }, REQUEST);
+  const withArgument = await client.getPrompt({ name: 'promo-from-photos', arguments: { photos: '~/a.png' } }, REQUEST);
+  assert.match(withArgument.messages[0].content.text, /~\/a\.png/);
+  const prompt = await client.getPrompt({ name: 'export-mp4' }, REQUEST);
   assert.equal(prompt.messages[0]?.role, 'user');
 
   const paths = (await backend.requests()).map((r) => `${r.method} ${r.path}`);
@@ -183,17 +186,15 @@ test('pinned 2026-07-28: discover probe, then stateless requests with _meta', { 
   }
 });
 
-test('invalid arguments and unknown tools answer -32602 on 2026-07-28', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('schema violations are isError results and unknown tools -32602 on 2026-07-28', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { client } = await connect(t);
   await client.listTools(undefined, REQUEST);
-  await rejectsWithCode(
-    client.callTool({ name: 'create_session', arguments: { task_name: 42 } }, REQUEST),
-    ProtocolErrorCode.InvalidParams,
-  );
-  await rejectsWithCode(
-    client.callTool({ name: 'credits', arguments: { unexpected: true } }, REQUEST),
-    ProtocolErrorCode.InvalidParams,
-  );
+  const wrongType = await client.callTool({ name: 'create_session', arguments: { task_name: 42 } }, REQUEST);
+  assert.equal(wrongType.isError, true);
+  assert.match(wrongType.content[0].text, /`task_name`/);
+  const unexpected = await client.callTool({ name: 'credits', arguments: { unexpected: true } }, REQUEST);
+  assert.equal(unexpected.isError, true);
+  assert.match(unexpected.content[0].text, /`unexpected`/);
   await rejectsWithCode(client.callTool({ name: 'no_such_tool', arguments: {} }, REQUEST), ProtocolErrorCode.InvalidParams);
   await rejectsWithCode(client.getPrompt({ name: 'no-such-prompt' }, REQUEST), ProtocolErrorCode.InvalidParams);
   const result = await client.callTool({ name: 'credits', arguments: {} }, REQUEST);
@@ -214,7 +215,7 @@ test('auto negotiation also selects 2026-07-28', { timeout: TEST_TIMEOUT_MS }, a
   assert.equal(client.getProtocolEra(), 'modern');
   assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
   const result = await client.callTool({ name: 'credits', arguments: {} }, REQUEST);
-  assert.deepEqual(result.structuredContent, { available: 100, frozen: 0, total: 100 });
+  assert.deepEqual({ ...result.structuredContent, message: undefined }, { available: 100, frozen: 0, total: 100, message: undefined });
   const sent = wire().filter((r) => r.dir === 'c2s').map((r) => r.message);
   assert.ok(!sent.some((m) => m.method === 'initialize'), 'no fallback to initialize');
 });

@@ -271,7 +271,9 @@ test('ext-tasks: a fast tool (credits) settles at once, without a task', { timeo
   assert.equal(lastTask, undefined, 'no task was ever seen');
   const result = resultFromTaskOutcome(outcome);
   assert.equal(result.isError, false);
-  assert.deepEqual(result.structuredContent, { available: 100, frozen: 0, total: 100 });
+  const { message, ...balance } = result.structuredContent;
+  assert.deepEqual(balance, { available: 100, frozen: 0, total: 100 });
+  assert.match(message, /^Credits: 100 available/);
 
   // It did declare the extension: the server chose a plain result all the same.
   const records = wire();

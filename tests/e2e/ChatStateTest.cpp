@@ -50,24 +50,28 @@ TEST_CASE("chat: a streamed turn relays chunks as progress and keeps the text on
     Session s;
     s.backend.configure({{"sse_shape", shape},
                          {"sse_script", json::array({{{"tool", "add_text"}, {"args", {{"text", "Urban Dreams"}}}},
-                                                     {{"text", "I added the title Urban Dreams at the start."},
-                                                      {"chunks", 4},
+                                                     {{"text", "I added the title Urban Dreams. It sits at the start."},
+                                                      {"chunks", 6},
                                                       {"chunk_delay_ms", 30}}})}});
     auto result = resultOf(s.server->callTool("chat", {{"message", "add a title Urban Dreams"}}, json("c1")));
     INFO(shape << ": " << result.dump());
     CHECK(result["isError"] == false);
     CHECK(result["structuredContent"]["status"] == "completed");
-    CHECK(count(textOf(result), "I added the title Urban Dreams at the start.") == 1);
+    const std::string reply = "I added the title Urban Dreams. It sits at the start.";
+    CHECK(count(textOf(result), reply) == 1);
+    CHECK(result["structuredContent"]["reply"] == reply);
     CHECK(result["structuredContent"]["tools_used"] == json::array({"add_text"}));
     auto progress = progressMessages(*s.server, "c1");
-    bool sawChunk = false, sawTool = false;
+    bool sawSentence = false, sawTool = false;
     for (const auto& line : progress) {
-      // A chunk: a proper piece of the reply, relayed before the whole of it was known.
-      const std::string reply = "I added the title Urban Dreams at the start.";
-      if (!line.empty() && line.size() < reply.size() && reply.find(line) != std::string::npos) sawChunk = true;
+      INFO(line);
+      // The words stream as whole sentences, relayed before the whole reply was known; never a
+      // fragment cut mid-word.
+      if (line == "I added the title Urban Dreams.") sawSentence = true;
+      if (reply.find(line) != std::string::npos) CHECK((line.back() == '.'));
       if (line.find("add_text") != std::string::npos) sawTool = true;
     }
-    CHECK(sawChunk);
+    CHECK(sawSentence);
     CHECK(sawTool);
     CHECK(textOf(result).find("add_text") == std::string::npos);  // tool calls are progress, not reply
     auto sent = s.backend.requestsTo("/run_sse", "POST");
@@ -102,16 +106,25 @@ TEST_CASE("chat: a turn longer than wait_seconds returns a turn_id and is contin
   auto turnId = first["structuredContent"]["turn_id"].get<std::string>();
   CHECK(textOf(first).find(turnId) != std::string::npos);
   CHECK(textOf(first).find("Generating your promo") != std::string::npos);
+  // Not the answer yet: the words so far are a partial reply, and the next step says how to go on.
+  CHECK_FALSE(first["structuredContent"].contains("reply"));
+  CHECK(first["structuredContent"]["partial_reply"] == "Generating your promo...");
+  auto next = first["structuredContent"]["next"].get<std::string>();
+  CHECK(next.find("\"turn_id\": \"" + turnId + "\"") != std::string::npos);
+  CHECK(next.find("Never send the message again") != std::string::npos);
+  CHECK(first["structuredContent"]["message"].get<std::string>().find("still working") != std::string::npos);
+  CHECK(textOf(first).find(next) != std::string::npos);  // the text says the same
   // Progress kept coming while the call waited (interval 300 ms here; 10 s by default).
   CHECK(progressMessages(*s.server, "w1").size() >= 2);
 
   auto rest = resultOf(s.server->callTool("chat", {{"turn_id", turnId}, {"wait_seconds", 20}}, json("w2")));
   INFO(rest.dump());
   CHECK(rest["structuredContent"]["status"] == "completed");
-  CHECK(textOf(rest).find("Done: a 10-second promo with a title.") != std::string::npos);
-  // Only the rest: what the first result showed is not repeated, but stays in full_reply.
-  CHECK(textOf(rest).find("Generating your promo") == std::string::npos);
-  CHECK(rest["structuredContent"]["full_reply"].get<std::string>().find("Generating your promo") != std::string::npos);
+  // The whole reply, once: no second field repeating part of it.
+  CHECK(rest["structuredContent"]["reply"] == "Generating your promo...\n\nDone: a 10-second promo with a title.");
+  CHECK(count(textOf(rest), "Generating your promo") == 1);
+  CHECK_FALSE(rest["structuredContent"].contains("full_reply"));
+  CHECK_FALSE(rest["structuredContent"].contains("partial_reply"));
   CHECK(s.backend.requestsTo("/run_sse").size() == 1);
   bool heartbeat = false;
   for (const auto& line : progressMessages(*s.server, "w2")) heartbeat |= line.find("Still working") != std::string::npos;

@@ -48,7 +48,8 @@ TEST_CASE("credits: balance, attribution headers, a token obtained once and cach
     server.initialize();
     auto result = resultOf(server.callTool("credits", json::object(), json("p1")));
     CHECK(result["isError"] == false);
-    CHECK(result["structuredContent"] == json({{"available", 42.0}, {"frozen", 8.0}, {"total", 50.0}}));
+    CHECK(result["structuredContent"] == json({{"available", 42.0}, {"frozen", 8.0}, {"total", 50.0},
+                                               {"message", textOf(result)}}));
     CHECK(result["content"][0]["text"].get<std::string>().find("42 available") != std::string::npos);
     CHECK_FALSE(server.notifications("notifications/progress").empty());
 

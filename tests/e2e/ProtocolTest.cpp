@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "e2e/support/Backend.h"
+#include "e2e/support/Results.h"
 #include "e2e/support/ServerProcess.h"
 
 using namespace nemo::e2e;
@@ -74,14 +75,26 @@ TEST_CASE("2025 era: initialize negotiates the version, then tools and prompts a
     REQUIRE(credits != tools.end());
     CHECK((*credits)["annotations"]["readOnlyHint"] == true);
   }
-  SECTION("prompts are the skill's example requests") {
+  SECTION("prompts are a menu a person picks from, with the arguments each asks for") {
     server.initialize();
     auto prompts = server.request("prompts/list")["result"]["prompts"];
-    REQUIRE(prompts.size() >= 1);
-    auto name = prompts[0]["name"].get<std::string>();
-    auto prompt = server.request("prompts/get", {{"name", name}})["result"];
+    REQUIRE(prompts.size() == 3);
+    CHECK(prompts[0]["name"] == "promo-from-photos");
+    CHECK(prompts[0]["title"] == "Promo video from product photos");
+    CHECK(prompts[0]["arguments"][0] ==
+          json{{"name", "photos"}, {"description", "The photos to use: file paths or http(s) links, separated by spaces"},
+               {"required", true}});
+    CHECK(prompts[2]["name"] == "export-mp4");
+    CHECK_FALSE(prompts[2].contains("arguments"));
+    auto prompt = server.request("prompts/get", {{"name", "promo-from-photos"},
+                                                 {"arguments", {{"photos", "~/a.png ~/b.png"}}}})["result"];
     CHECK(prompt["messages"][0]["role"] == "user");
-    CHECK(prompt["messages"][0]["content"]["text"] == prompts[0]["title"]);
+    CHECK(prompt["messages"][0]["content"]["text"] ==
+          "Make a 30-second promo video from my product photos: ~/a.png ~/b.png. Upload the photos, have the video "
+          "editor generate the promo, then export the MP4.");
+    auto missing = server.request("prompts/get", {{"name", "promo-from-photos"}});
+    CHECK(errorCode(missing) == -32602);
+    CHECK(missing["error"]["message"].get<std::string>().find("photos") != std::string::npos);
     CHECK(errorCode(server.request("prompts/get", {{"name", "nope"}})) == -32602);
   }
   SECTION("ping works before and after initialize") {
@@ -123,14 +136,18 @@ TEST_CASE("bad input gets a clear error and the server reads on", "[e2e][protoco
 
   CHECK(errorCode(server.request("does/not/exist")) == -32601);
 
-  auto invalid = server.callTool("create_session", {{"language", 7}});
-  CHECK(errorCode(invalid) == -32602);
-  CHECK(invalid["error"]["message"].get<std::string>().find("language") != std::string::npos);
-  auto extra = server.callTool("create_session", {{"bogus", true}});
-  CHECK(errorCode(extra) == -32602);
-  CHECK(extra["error"]["message"].get<std::string>().find("bogus") != std::string::npos);
+  // Arguments that break the schema are the model's to correct: isError results naming the
+  // field (MCP 2025-11-25). Only a malformed call is a protocol error.
+  auto invalid = resultOf(server.callTool("create_session", {{"language", 7}}));
+  CHECK(invalid["isError"] == true);
+  CHECK(textOf(invalid).find("`language`") != std::string::npos);
+  CHECK(invalid["structuredContent"]["error"]["field"] == "language");
+  auto extra = resultOf(server.callTool("create_session", {{"bogus", true}}));
+  CHECK(extra["isError"] == true);
+  CHECK(textOf(extra).find("`bogus` is not an argument of create_session") != std::string::npos);
   CHECK(errorCode(server.callTool("no_such_tool")) == -32602);
   CHECK(errorCode(server.request("tools/call", {{"arguments", json::object()}})) == -32602);
+  CHECK(errorCode(server.request("tools/call", {{"name", "credits"}, {"arguments", "all"}})) == -32602);
 
   // A line over the 16 MiB limit is refused and skipped; the next line is served.
   std::string huge = R"({"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":")" +
@@ -181,7 +198,10 @@ TEST_CASE("2026-07-28: stateless requests with _meta, server/discover and versio
     auto response = server.request("tools/call", {{"name", "create_session"},
                                                   {"arguments", {{"task_name", ""}}},
                                                   {"_meta", modernMeta()}});
-    CHECK(errorCode(response) == -32602);
+    auto result = resultOf(response);
+    CHECK(result["resultType"] == "complete");
+    CHECK(result["isError"] == true);
+    CHECK(textOf(result).find("`task_name`") != std::string::npos);
   }
 }
 

@@ -148,7 +148,7 @@ TEST_CASE("tools/call returns the text, the structured content and isError", "[m
   REQUIRE(reply.contains("result"));
   const auto& result = reply["result"];
   CHECK(result["content"] == json::array({json{{"type", "text"}, {"text", "echo: hello"}}}));
-  CHECK(result["structuredContent"] == json{{"echoed", "hello"}});
+  CHECK(result["structuredContent"] == json{{"echoed", "hello"}, {"message", "echo: hello"}});
   CHECK(result["isError"] == false);
   CHECK_FALSE(result.contains("resultType"));
   CHECK(h.notifications.empty());  // no progress token: no progress notifications
@@ -177,19 +177,54 @@ TEST_CASE("a throwing tool becomes an isError result and the server keeps servin
   CHECK(next["result"]["content"][0]["text"] == "echo: again");
 }
 
-TEST_CASE("bad tools/call parameters are protocol errors", "[mcp][server]") {
+TEST_CASE("a malformed tools/call is a protocol error", "[mcp][server]") {
   ServerHarness h;
   h.initialize();
   auto unknown = h.call(2, "tools/call", {{"name", "export"}});
   CHECK(unknown["error"]["code"] == -32602);
-  auto wrongType = h.call(3, "tools/call", {{"name", "state"}, {"arguments", {{"text", 5}}}});
-  REQUIRE(wrongType.contains("error"));
-  CHECK(wrongType["error"]["code"] == -32602);
-  CHECK(wrongType["error"]["message"].get<std::string>().find("text") != std::string::npos);
   auto noName = h.call(4, "tools/call", {{"arguments", json::object()}});
   CHECK(noName["error"]["code"] == -32602);
+  auto notAnObject = h.call(6, "tools/call", {{"name", "state"}, {"arguments", json::array({1})}});
+  CHECK(notAnObject["error"]["code"] == -32602);
   auto unknownMethod = h.call(5, "resources/list");
   CHECK(unknownMethod["error"]["code"] == -32601);
+}
+
+TEST_CASE("arguments that break the schema are a tool error the model can correct", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto wrongType = h.call(3, "tools/call", {{"name", "state"}, {"arguments", {{"text", 5}}}});
+  REQUIRE(wrongType.contains("result"));
+  const auto& result = wrongType["result"];
+  CHECK(result["isError"] == true);
+  auto text = result["content"][0]["text"].get<std::string>();
+  CHECK(text.find("`text`") != std::string::npos);
+  CHECK(text.find("Expected a text") != std::string::npos);
+  CHECK(result["structuredContent"]["error"]["code"] == -32602);
+  CHECK(result["structuredContent"]["error"]["field"] == "text");
+  CHECK(result["structuredContent"]["message"] == result["structuredContent"]["error"]["message"]);
+  CHECK(result["structuredContent"]["next"].get<std::string>().find("again") != std::string::npos);
+  // The server goes on serving.
+  auto next = h.call(7, "tools/call", {{"name", "state"}, {"arguments", {{"text", "ok"}}}});
+  CHECK(next["result"]["content"][0]["text"] == "echo: ok");
+}
+
+TEST_CASE("structured content carries the message the text shows", "[mcp][server]") {
+  ServerHarness h;
+  h.initialize();
+  auto reply = h.call(2, "tools/call", {{"name", "state"}, {"arguments", {{"text", "x"}}}});
+  CHECK(reply["result"]["structuredContent"]["message"] == "echo: x");
+  CHECK(reply["result"]["structuredContent"]["echoed"] == "x");
+}
+
+TEST_CASE("prompt texts fill their arguments and leave out optional parts", "[mcp][server]") {
+  using nemo::mcp::expandPromptText;
+  const std::string text = "Promo from {photos}.[ About: {description}.] Then export.";
+  CHECK(expandPromptText(text, {{"photos", "a.png b.png"}}) == "Promo from a.png b.png. Then export.");
+  CHECK(expandPromptText(text, {{"photos", "a.png"}, {"description", "shoes"}}) ==
+        "Promo from a.png. About: shoes. Then export.");
+  // Values are inserted as they are: braces and brackets in them are not template syntax.
+  CHECK(expandPromptText(text, {{"photos", "[{description}]"}}) == "Promo from [{description}]. Then export.");
 }
 
 TEST_CASE("a progress token gets increasing progress notifications before the result", "[mcp][server]") {

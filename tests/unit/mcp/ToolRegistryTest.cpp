@@ -55,32 +55,37 @@ TEST_CASE("validation errors name the failing field", "[mcp][registry]") {
   SECTION("a missing required field") {
     auto error = registry.validate(tool, json::object());
     REQUIRE(error.has_value());
-    INFO(*error);
-    CHECK(error->find("task_name") != std::string::npos);
+    INFO(error->sentence);
+    CHECK(error->field == "task_name");
+    CHECK(error->sentence.find("`task_name`") != std::string::npos);
   }
   SECTION("a field of the wrong type") {
     auto error = registry.validate(tool, json{{"task_name", "p"}, {"count", "three"}});
     REQUIRE(error.has_value());
-    INFO(*error);
-    CHECK(error->find("count") != std::string::npos);
+    INFO(error->sentence);
+    CHECK(error->field == "count");
+    CHECK(error->sentence.find("`count`") != std::string::npos);
   }
   SECTION("a field the schema does not allow") {
     auto error = registry.validate(tool, json{{"task_name", "p"}, {"colour", "red"}});
     REQUIRE(error.has_value());
-    INFO(*error);
-    CHECK(error->find("colour") != std::string::npos);
+    INFO(error->sentence);
+    CHECK(error->field == "colour");
+    CHECK(error->sentence.find("`colour`") != std::string::npos);
   }
   SECTION("a string that does not match the pattern") {
     auto error = registry.validate(tool, json{{"task_name", "p"}, {"language", "English"}});
     REQUIRE(error.has_value());
-    INFO(*error);
-    CHECK(error->find("language") != std::string::npos);
+    INFO(error->sentence);
+    CHECK(error->field == "language");
+    CHECK(error->sentence.find("`language`") != std::string::npos);
   }
   SECTION("a nested field") {
     auto error = registry.validate(tool, json{{"task_name", "p"}, {"options", {{"fps", "fast"}}}});
     REQUIRE(error.has_value());
-    INFO(*error);
-    CHECK(error->find("options.fps") != std::string::npos);
+    INFO(error->sentence);
+    CHECK(error->field == "options.fps");
+    CHECK(error->sentence.find("`options.fps`") != std::string::npos);
   }
   SECTION("arguments that are not an object") {
     CHECK(registry.validate(tool, json::array()).has_value());

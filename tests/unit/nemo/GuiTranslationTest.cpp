@@ -108,3 +108,37 @@ TEST_CASE("translateGuiText leaves look-alikes alone") {
     CHECK(result.tools.empty());
   }
 }
+
+TEST_CASE("translateGuiText reads Chinese by character, not by byte") {
+  // With a byte regex, the class excluding CJK punctuation also excluded every character that
+  // shares a UTF-8 byte with it (生, 成, 视, 频, ...): these were left as they were.
+  auto button = translateGuiText("点击“生成视频”按钮");
+  CHECK(button.text == "通过 `chat` 工具发送“生成视频”");
+  CHECK(button.tools == std::vector<std::string>{"chat"});
+  auto panel = translateGuiText("打开生成面板");
+  CHECK(panel.text == "调用 `state` 工具");
+  CHECK(panel.tools == std::vector<std::string>{"state"});
+  CHECK(rewrite("好了！点击“导出视频”按钮下载。") == "好了！调用 `export` 工具下载。");
+}
+
+TEST_CASE("translateGuiText says a phrase once when its translation follows in parentheses") {
+  CHECK(rewrite("Click the Export button (点击导出按钮) to get the MP4.") == "Call the `export` tool to get the MP4.");
+  CHECK(rewrite("点击导出按钮（Click the Export button）即可下载。") == "调用 `export` 工具即可下载。");
+  // A parenthesis that names another tool, or none, stays.
+  CHECK(rewrite("Click the Export button (or open the Text panel first).") ==
+        "Call the `export` tool (or call the `state` tool first).");
+  CHECK(rewrite("Click the Export button (it takes a minute).") == "Call the `export` tool (it takes a minute).");
+}
+
+TEST_CASE("translateGuiText takes long and broken text without giving up") {
+  // No size guard any more: PCRE2 with JIT and match limits stays linear on a long reply.
+  std::string longText;
+  for (int i = 0; i < 20000; ++i) longText += "The scene continues with more city lights. ";
+  longText += "Click the Export button to download.";
+  auto result = translateGuiText(longText);
+  CHECK(result.changed);
+  CHECK(result.text.ends_with("Call the `export` tool to render and download."));
+  // Invalid UTF-8 from the backend is returned as it came.
+  std::string broken = "Click the Export button \xff\xfe";
+  CHECK(translateGuiText(broken).text == broken);
+}
