@@ -72,7 +72,10 @@ mcp::ToolResult noSessionFailure(const Services& services, nlohmann::json extra)
     for (std::size_t i = 0; i < known.size() && i < 5; ++i) message += "\n- " + describeSession(known[i]);
   }
   extra["sessions"] = knownSessionsJson(services);
-  return localFailure(message, std::move(extra));
+  return localFailure(message, std::move(extra))
+      .withNext(known.empty() ? "Call create_session, then repeat this call."
+                              : "Call create_session for a new video, or repeat this call with session_id \"" +
+                                    known.front().sessionId + "\" (the most recent) to resume that one.");
 }
 
 mcp::ToolResult sessionErrorResult(const api::ApiError& error, const nlohmann::json& arguments, const Services& services,
@@ -89,7 +92,9 @@ mcp::ToolResult sessionErrorResult(const api::ApiError& error, const nlohmann::j
   message += current ? "The current session is still " + current->sessionId + ": leave session_id out to use it."
                      : "Call state without session_id to list the known sessions, or create_session to start one.";
   extra["error"]["message"] = message;
-  return mcp::ToolResult::failure(message, std::move(extra));
+  return mcp::ToolResult::failure(message, std::move(extra))
+      .withNext(current ? "Repeat the call without session_id (the current session " + current->sessionId + ")."
+                        : "Call state without session_id to list the known sessions.");
 }
 
 NewSession createSession(const Services& services, mcp::ToolContext& context, const std::string& taskName,
@@ -137,7 +142,9 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
   return localFailure("The video editor is still working on this session (turn_id " + turn->id() +
                           "), so the timeline is not finished yet. Wait for it first: call chat with turn_id \"" +
                           turn->id() + "\" and no message, then try again. Do not send the chat message again.",
-                      {{"running_turn_id", turn->id()}});
+                      {{"running_turn_id", turn->id()}})
+      .withNext("Call chat with turn_id \"" + turn->id() + "\" and no message; when it is done, repeat this call. "
+                "Never send the chat message again.");
 }
 
 std::chrono::seconds callWait(const nlohmann::json& arguments, const Services& services,
