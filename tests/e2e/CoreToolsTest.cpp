@@ -16,13 +16,6 @@ using namespace nemo::e2e;
 
 namespace {
 
-std::string readFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Everything the server wrote: protocol lines, stderr, and every file under its HOME except
 // the token cache (the one place a token may live).
 std::string everythingWritten(ServerProcess& server) {

@@ -103,13 +103,6 @@ TEST_CASE("a backend answer nested a million deep is an unreadable answer, not a
 
 namespace {
 
-std::string fileText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // An ADK text event, partial or final, as the raw bytes of one SSE event.
 std::string adkText(const std::string& text, bool partial) {
   json event{{"partial", partial}, {"content", {{"role", "model"}, {"parts", {{{"text", text}}}}}}};
@@ -140,7 +133,7 @@ TEST_CASE("an expired token with the weekly allowance spent gives one clear answ
   }
   // Asked once, not on every call; and the last token is still on record.
   CHECK(backend.requestsTo("/api/auth/anonymous-token").size() == 2);
-  CHECK(fileText(server.configDir() / "credentials.json").find(token) != std::string::npos);
+  CHECK(readFile(server.configDir() / "credentials.json").find(token) != std::string::npos);
 }
 
 TEST_CASE("a token that could inject headers is refused and never sent", "[e2e][hostile]") {
@@ -156,7 +149,7 @@ TEST_CASE("a token that could inject headers is refused and never sent", "[e2e][
   CHECK(textOf(result).find("HTTP header") != std::string::npos);
   for (const auto& request : backend.requests()) CHECK_FALSE(request["headers"].contains("x-injected"));
   CHECK(backend.requestsTo("/api/credits").empty());
-  CHECK(fileText(server.configDir() / "credentials.json").find("X-Injected") == std::string::npos);
+  CHECK(readFile(server.configDir() / "credentials.json").find("X-Injected") == std::string::npos);
 }
 
 TEST_CASE("a credits answer that cannot be read is never reported as a balance", "[e2e][hostile]") {
