@@ -24,6 +24,11 @@ const requireFromConformance = createRequire(path.join(root, 'tests', 'conforman
 
 const version = /project\(nemo-video-mcp VERSION ([0-9.]+)/.exec(readFileSync(path.join(root, 'CMakeLists.txt'), 'utf8'))[1];
 const skills = readdirSync(path.join(root, 'manifests')).sort();
+// The files of a skill folder in the repository, relative to it ("SKILL.md", ".claude-plugin/plugin.json").
+const skillFiles = (slug) =>
+  readdirSync(path.join(root, 'manifests', slug), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(path.join(root, 'manifests', slug), path.join(entry.parentPath ?? entry.path, entry.name)));
 const MAX_BINARY_BYTES = 5 * 1024 * 1024;
 // What a portable binary may ask the dynamic loader for: glibc's own libraries.
 const GLIBC_LIBRARIES = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1)$/;
@@ -127,7 +132,8 @@ for (const { arch, deb, run: runOn } of platforms) {
       './README.md',
       './THIRD-PARTY-NOTICES.txt',
       './nemo-video-mcp',
-      ...skills.map((slug) => `./skills/${slug}/SKILL.md`),
+      // Each skill folder whole: SKILL.md, its prompts menu and its plugin files (issue 11).
+      ...skills.flatMap((slug) => skillFiles(slug).map((file) => `./skills/${slug}/${file}`)),
     ].sort());
     assert.ok(statSync(path.join(dir, 'nemo-video-mcp')).mode & 0o111, 'the binary is executable');
     assert.match(readFileSync(path.join(dir, 'THIRD-PARTY-NOTICES.txt'), 'utf8'), /spdlog[\s\S]*fmt[\s\S]*yaml-cpp/);
