@@ -76,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mcp::ToolContext context({}, [](double, std::optional<double>, const std::string&) {},
                            [](const std::string&, const std::string&) {});
   auto result = tool->handler(nlohmann::json::parse(scenario.arguments), context);
+  mcp::completeStructured(result);  // as the server does before a client sees it
   // Clients reject a result whose structured content breaks the tool's outputSchema, error
   // results included (README, "The tools"): whatever the backend said, the result must fit.
   if (tool->outputSchema) {

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (namesTools) stack.emplace(fuzz::ToolStackOptions{.firstRenderPoll = 50ms});  // export waits for the end
     mcp::Server server(mcp::ServerIdentity{"nemo-video-mcp", "Fuzz", "0.0.0", "Fuzz the tools."},
                        stack ? stack->registry() : noTools,
-                       {mcp::Prompt{"example-1", "Make a promo", "An example request", "Make a 10-second promo"}});
+                       {mcp::Prompt{"example-1", "Make a promo", "An example request", "Make a 10-second promo", {}}});
     // 256 KiB lines: the seeds' 100,000-level nesting fits; corpus/dispatcher/huge-line takes the oversize path.
     server.serve(in, out, jsonrpc::ConnectionOptions{256 * 1024, 2000ms});
   }

@@ -399,12 +399,7 @@ ToolResult Server::invalidArguments(const ArgumentProblem& problem) {
 }
 
 json Server::toolResultJson(const RegisteredTool& tool, ToolResult result) {
-  // The sentence for the person and the next step live in the structured content too: a
-  // client that hands the model only structuredContent (Claude Code) must not lose them.
-  if (!result.structured.is_object()) result.structured = json{{"value", std::move(result.structured)}};
-  auto message = result.message.empty() ? result.text : result.message;
-  if (!message.empty() && !result.structured.contains("message")) result.structured["message"] = message;
-  if (!result.next.empty()) result.structured["next"] = result.next;
+  completeStructured(result);
   // Clients check structuredContent against the outputSchema, error results included (the
   // 1.x TypeScript SDK rejects the whole result otherwise): a mismatch is our bug, said loudly.
   if (tool.outputSchema) {

@@ -35,4 +35,11 @@ void ToolContext::log(const std::string& level, const std::string& message) {
   if (log_) log_(level, clean);
 }
 
+void completeStructured(ToolResult& result) {
+  if (!result.structured.is_object()) result.structured = json{{"value", std::move(result.structured)}};
+  auto message = result.message.empty() ? result.text : result.message;
+  if (!message.empty() && !result.structured.contains("message")) result.structured["message"] = message;
+  if (!result.next.empty()) result.structured["next"] = result.next;
+}
+
 }  // namespace nemo::mcp

@@ -93,6 +93,10 @@ class ToolContext {
   double last_ = 0;
 };
 
+// Puts the sentence for the person and the next step into the structured content: a client that
+// hands the model only structuredContent (Claude Code) must not lose them. What every client gets.
+void completeStructured(ToolResult& result);
+
 using ToolHandler = std::function<ToolResult(const json& arguments, ToolContext& context)>;
 
 }  // namespace nemo::mcp
