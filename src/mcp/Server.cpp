@@ -260,12 +260,7 @@ void Server::handleToolsCall(jsonrpc::Request& request, jsonrpc::Reply reply, co
 
 namespace {
 
-std::string newTaskId() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "task_";
-  for (int i = 0; i < 32; ++i) id += kHex[support::randomNumber() % 16];
-  return id;
-}
+std::string newTaskId() { return "task_" + support::randomHex(32); }
 
 // Who answers a tool call: the call itself when it ends within the first window, else the task
 // that took it over. Exactly one of the two, decided under the mutex.

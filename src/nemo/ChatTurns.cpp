@@ -11,12 +11,7 @@
 namespace nemo::api {
 namespace {
 
-std::string newTurnId() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "turn_";
-  for (int i = 0; i < 16; ++i) id += kHex[support::randomNumber() % 16];
-  return id;
-}
+std::string newTurnId() { return "turn_" + support::randomHex(16); }
 
 std::optional<Draft> readDraft(NemoClient& client, const std::string& sessionId, const CallControl& control) {
   auto state = client.state(sessionId, control);

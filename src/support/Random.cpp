@@ -21,4 +21,12 @@ std::uint64_t randomNumber() {
   return value;
 }
 
+std::string randomHex(std::size_t digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digits);
+  for (std::size_t i = 0; i < digits; ++i) out += kHex[randomNumber() % 16];
+  return out;
+}
+
 }  // namespace nemo::support
