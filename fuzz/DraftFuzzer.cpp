@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "FuzzInput.h"
-#include "nemo/Draft.h"
+#include "nemo/api/Draft.h"
 
 using namespace nemo;
 

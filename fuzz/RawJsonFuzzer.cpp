@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "FuzzInput.h"
-#include "nemo/RawJson.h"
+#include "nemo/api/RawJson.h"
 
 using namespace nemo;
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "FuzzInput.h"
-#include "nemo/SkillManifest.h"
+#include "nemo/skill/SkillManifest.h"
 
 using namespace nemo;
 

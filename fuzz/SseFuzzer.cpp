@@ -7,7 +7,7 @@
 
 #include "FuzzInput.h"
 #include "http/SseParser.h"
-#include "nemo/ChatEvents.h"
+#include "nemo/chat/ChatEvents.h"
 
 using namespace nemo;
 

@@ -1,6 +1,6 @@
 #include "ToolStack.h"
 
-#include "nemo/SkillManifest.h"
+#include "nemo/skill/SkillManifest.h"
 #include "support/Paths.h"
 
 namespace nemo::fuzz {

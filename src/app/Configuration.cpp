@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/HttpClient.h"
-#include "nemo/Platform.h"
+#include "nemo/api/Platform.h"
 #include "support/Paths.h"
 
 namespace nemo::app {

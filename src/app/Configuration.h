@@ -6,8 +6,8 @@
 #include <string>
 
 #include "app/CommandLine.h"
-#include "nemo/NemoClient.h"
-#include "nemo/SkillManifest.h"
+#include "nemo/api/NemoClient.h"
+#include "nemo/skill/SkillManifest.h"
 
 namespace nemo::app {
 

@@ -5,8 +5,8 @@
 
 #include "app/ClientRegistrations.h"
 #include "http/HttpClient.h"
-#include "nemo/Credentials.h"
-#include "nemo/NemoClient.h"
+#include "nemo/api/Credentials.h"
+#include "nemo/api/NemoClient.h"
 #include "support/JsonAccess.h"
 #include "support/Paths.h"
 #include "support/Subprocess.h"

@@ -6,8 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nemo/GuiTranslation.h"
-#include "nemo/IntentRouter.h"
+#include "nemo/chat/GuiTranslation.h"
+#include "nemo/chat/IntentRouter.h"
 #include "support/DocumentText.h"
 #include "support/Paths.h"
 #include "tools/SentenceProgress.h"
@@ -181,32 +181,35 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
     context.resumeWith({{"turn_id", turn->id()}});
     SentenceProgress sentences;
-    auto snapshot = turn->wait(
+    turn->wait(
         deadline, context.stop(),
-        [&context, &sentences](const api::TurnActivity& activity) {
+        [&context, &sentences](const support::JobProgress& progress) {
           // What a person sees while waiting: the editor's words sentence by sentence (GUI talk
           // rewritten as in the reply), what it is doing, and a sign of life when it is quiet.
           std::string line;
-          switch (activity.kind) {
-            case api::TurnActivity::Kind::Text:
-              line = sentences.add(activity.text);
+          switch (progress.kind) {
+            case support::JobProgress::Kind::Text:
+              line = sentences.add(progress.text);
               break;
-            case api::TurnActivity::Kind::Heartbeat:
+            case support::JobProgress::Kind::Heartbeat:
               line = sentences.flush();
-              if (line.empty()) line = "⏳ " + activity.text;
+              if (line.empty()) line = "⏳ Still working...";
               break;
-            case api::TurnActivity::Kind::Tool:
-              line = capitalised(activity.text);
+            case support::JobProgress::Kind::Step:
+              line = capitalised(progress.text);
               break;
           }
           if (!line.empty()) context.progress(api::translateGuiText(line).text);
         },
-        services.progressInterval);
-    if (snapshot.done) {
+        {services.progressInterval});
+    const auto turnNow = turn->snapshot();
+    const auto& snapshot = turnNow.view;
+    const bool done = turnNow.state != support::JobState::Running;
+    if (done) {
       if (auto last = sentences.finish(); !last.empty()) context.progress(api::translateGuiText(last).text);
     }
     if (context.cancelled()) {
-      turn->cancel();  // the client gave up on it: close the stream now
+      turn->requestStop();  // the client gave up on it: close the stream now
       return mcp::ToolResult::failure(
           "Cancelled: the connection to the video editor was closed. The editor may still finish the turn on its "
           "side; call state to see the timeline before sending anything again.",
@@ -214,14 +217,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     }
 
     structured["turn_id"] = turn->id();
-    structured["session_id"] = turn->sessionId();
+    structured["session_id"] = snapshot.sessionId;
     // A turn that runs or ran (no error) was accepted by NemoVideo for that session.
-    if (!snapshot.error) confirmSession(turn->sessionId(), services);
+    if (!snapshot.error) confirmSession(snapshot.sessionId, services);
     structured["tools_used"] = snapshot.tools;
     auto translated = api::translateGuiText(snapshot.text);
     if (translated.changed) structured["suggested_tools"] = translated.tools;
 
-    if (!snapshot.done) {
+    if (!done) {
       // Not the answer yet: the words so far are marked as partial, so that no model reads a
       // half-finished turn as the editor's reply.
       structured["status"] = "running";

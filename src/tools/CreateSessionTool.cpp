@@ -1,6 +1,6 @@
 // The `create_session` tool: a new NemoVideo editing session (a project with its own
 // timeline), remembered as the current one so later calls may leave the id out.
-#include "nemo/Language.h"
+#include "nemo/api/Language.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {

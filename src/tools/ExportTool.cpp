@@ -3,7 +3,9 @@
 // restart); also cancels a render.
 #include <algorithm>
 
-#include "nemo/Renders.h"
+#include "nemo/api/Draft.h"
+#include "nemo/renders/FilePlacement.h"
+#include "nemo/renders/Renders.h"
 #include "support/Paths.h"
 #include "tools/ToolSupport.h"
 
@@ -105,7 +107,9 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
     context.resumeWith({{"render_id", renderId}});  // a task taken up after a restart waits for this render
     auto job = renders.wait(
         renderId, deadline, context.stop(),
-        [&context](const std::string& line, std::optional<double> percent) { context.progress(line, percent); },
+        [&context](const support::JobProgress& progress) {
+          context.progress(progress.text.empty() ? std::string("Still rendering...") : progress.text, progress.percent);
+        },
         services.progressInterval);
     if (!job) return localFailure("Unknown render_id " + renderId + ".");
     if (context.cancelled() && context.mayRunAsTask() && !job->finished()) {

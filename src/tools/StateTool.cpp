@@ -1,6 +1,6 @@
 // The `state` tool: the session's timeline as the seeds summarise it, its tracks as data,
 // the media uploaded and generated, the canvas, and whether the draft can be exported.
-#include "nemo/Draft.h"
+#include "nemo/api/Draft.h"
 #include "tools/ToolSupport.h"
 
 namespace nemo::tools {

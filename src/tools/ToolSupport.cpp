@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nemo/Language.h"
+#include "nemo/api/Language.h"
 #include "support/JsonAccess.h"
 
 namespace nemo::tools {
@@ -134,11 +134,11 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
   auto turn = services.turns->runningIn(sessionId);
   if (!turn) return std::nullopt;
   context.progress("Waiting for the video editor to finish its current turn first...");
-  auto snapshot = turn->wait(
+  auto waited = turn->wait(
       deadline, context.stop(),
-      [&context](const api::TurnActivity&) { context.progress("Waiting for the video editor's current turn to end..."); },
-      services.progressInterval);
-  if (snapshot.done) return std::nullopt;
+      [&context](const support::JobProgress&) { context.progress("Waiting for the video editor's current turn to end..."); },
+      {services.progressInterval});
+  if (waited == support::WaitEnd::Finished) return std::nullopt;
   return localFailure("The video editor is still working on this session (turn_id " + turn->id() +
                           "), so the timeline is not finished yet. Wait for it first: call chat with turn_id \"" +
                           turn->id() + "\" and no message, then try again. Do not send the chat message again.",

@@ -7,10 +7,10 @@
 
 #include "mcp/Tool.h"
 #include "mcp/ToolRegistry.h"
-#include "nemo/ChatTurns.h"
-#include "nemo/NemoClient.h"
-#include "nemo/Renders.h"
-#include "nemo/Sessions.h"
+#include "nemo/chat/ChatTurns.h"
+#include "nemo/api/NemoClient.h"
+#include "nemo/renders/Renders.h"
+#include "nemo/api/Sessions.h"
 
 namespace nemo::tools {
 

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <mutex>
 
-#include "nemo/MediaCheck.h"
-#include "nemo/UploadAnswer.h"
+#include "nemo/api/MediaCheck.h"
+#include "nemo/api/UploadAnswer.h"
 #include "support/JsonAccess.h"
 #include "tools/ToolSupport.h"
 
