@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nemo/api/Draft.h"
 #include "nemo/chat/GuiTranslation.h"
 #include "nemo/chat/IntentRouter.h"
 #include "support/DocumentText.h"
@@ -126,6 +127,40 @@ std::string joinLines(const std::vector<std::string>& lines) {
   return out;
 }
 
+// A task's turn after a restart of the server: its stream and words died with the old process,
+// but the timeline tells what it did. Only a task taken up again passes `timeline_before`.
+mcp::ToolResult answerLostTurn(const std::string& turnId, const nlohmann::json& arguments, const Services& services,
+                               mcp::ToolContext& context) {
+  nlohmann::json structured{{"turn_id", turnId}};
+  auto sessionId = arguments.value("session_id", std::string());
+  auto state = services.client->state(sessionId, callControl(context, services));
+  if (!state.ok()) {
+    structured["status"] = "failed";
+    return localFailure("The server was restarted while the video editor worked on turn " + turnId +
+                            ", and the timeline cannot be read now (" + state.error->message +
+                            "). Call state in a minute to see what the turn changed before sending anything again.",
+                        structured);
+  }
+  structured["session_id"] = sessionId;
+  auto before = api::Draft::fromJson(arguments["timeline_before"]);
+  auto changes = api::diffDrafts(before, api::Draft::fromJson(api::draftOf(state.data)));
+  structured["changes"] = changes;
+  if (changes.empty()) {
+    structured["status"] = "failed";
+    return localFailure("The server was restarted while the video editor worked on turn " + turnId +
+                            ", and the timeline has not changed since the turn began. The editor may still be at "
+                            "work: call state in a minute. If nothing changed by then, ask the user whether to send "
+                            "the message again (a repeated generation is charged again).",
+                        structured);
+  }
+  structured["status"] = "completed";
+  structured["reply"] = "";
+  return mcp::ToolResult::success("The server was restarted while the video editor worked on this turn, so its "
+                                  "words were lost; the timeline shows what it did:" + joinLines(changes),
+                                  structured)
+      .withNext("Tell the user what changed. Call state for the whole timeline, or export for the MP4.");
+}
+
 }  // namespace
 
 void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
@@ -140,6 +175,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
 
     if (!turnId.empty()) {
       turn = services.turns->find(turnId);
+      if (!turn && arguments.contains("timeline_before")) return answerLostTurn(turnId, arguments, services, context);
       if (!turn) {
         return localFailure("Unknown turn_id " + turnId + " (turns are kept for an hour after they end, and not across "
                             "restarts of the server). The editor may have finished it: call state to see the "
@@ -175,11 +211,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
         return *busy;
       }
       context.progress("Sending the message to the video editor...");
-      turn = services.turns->start(sessionId, message + attachments.text);
+      turn = services.turns->start(sessionId, message + attachments.text, callControl(context, services));
     }
 
     auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
-    context.resumeWith({{"turn_id", turn->id()}});
+    // What a task needs to answer after a restart of the server, when the turn itself is gone.
+    nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", turn->view().sessionId}};
+    if (auto before = turn->view().timelineBefore) resume["timeline_before"] = *before;
+    context.resumeWith(resume);
     SentenceProgress sentences;
     turn->wait(
         deadline, context.stop(),

@@ -198,3 +198,39 @@ TEST_CASE("tasks: export during a running turn waits for it, or names it", "[e2e
   CHECK(exported["structuredContent"]["status"] == "completed");  // rendered the finished timeline
   CHECK(f.backend.requestsTo("/run_sse").size() == 1);
 }
+
+TEST_CASE("tasks: a chat task after kill -9 and a restart is answered from the timeline", "[e2e][tasks]") {
+  Fixture f;
+  resultOf(f.server->callTool("create_session"));
+  const bool edited = GENERATE(true, false);
+  INFO("the turn edited the timeline before the kill: " << edited);
+  json steps = json::array({{{"text", "Working on it."}}});
+  if (edited) steps.push_back({{"edit", "default"}});
+  steps.push_back({{"delay_ms", 20000}, {"text", "All done."}});
+  f.backend.configure({{"sse_script", steps}, {"sse_edit", "none"}});
+  auto started = f.call("chat", {{"message", "generate a video of the sea"}});
+  INFO(started.dump());
+  REQUIRE(started["result"]["resultType"] == "task");
+  const std::string taskId = started["result"]["taskId"];
+  std::this_thread::sleep_for(500ms);  // the first steps (and the edit) reach NemoVideo
+  ::kill(f.server->pid(), SIGKILL);
+  REQUIRE(f.server->waitExit(5s));
+  f.start();
+
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");  // the call ended; an isError result is still a completed task
+  const auto& result = done["result"];
+  CHECK(f.backend.requestsTo("/run_sse").size() == 1);  // never re-sent by the restarted server
+  if (edited) {
+    CHECK(result["isError"] == false);
+    CHECK(result["structuredContent"]["status"] == "completed");
+    CHECK_FALSE(result["structuredContent"]["changes"].empty());
+    CHECK(textOf(result).find("restarted") != std::string::npos);
+  } else {
+    CHECK(result["isError"] == true);
+    CHECK(result["structuredContent"]["status"] == "failed");
+    CHECK(textOf(result).find("has not changed") != std::string::npos);
+    CHECK(textOf(result).find("call state") != std::string::npos);
+  }
+}

@@ -14,10 +14,11 @@ namespace {
 
 std::string newTurnId() { return "turn_" + support::randomHex(16); }
 
-std::optional<Draft> readDraft(NemoClient& client, const std::string& sessionId, const CallControl& control) {
+std::shared_ptr<const nlohmann::json> readDraft(NemoClient& client, const std::string& sessionId,
+                                                const CallControl& control) {
   auto state = client.state(sessionId, control);
-  if (!state.ok()) return std::nullopt;
-  return Draft::fromJson(draftOf(state.data));
+  if (!state.ok()) return nullptr;
+  return std::make_shared<const nlohmann::json>(draftOf(state.data));
 }
 
 }  // namespace
@@ -38,9 +39,12 @@ ChatTurns::ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options
 
 void ChatTurns::cancelAll() { turns_.stopAll(); }
 
-std::shared_ptr<ChatTurn> ChatTurns::start(const std::string& sessionId, const std::string& message) {
+std::shared_ptr<ChatTurn> ChatTurns::start(const std::string& sessionId, const std::string& message,
+                                           const CallControl& control) {
   ChatTurnView view;
   view.sessionId = sessionId;
+  // Read before the turn is sent, so that the caller can keep it (a task saves it for a restart).
+  view.timelineBefore = readDraft(*client_, sessionId, control);
   auto context = client_->errorContext();
   return turns_.start(
       newTurnId(), view, [this, message](ChatTurn& turn) { run(turn, message); },
@@ -79,7 +83,7 @@ void ChatTurns::run(ChatTurn& turn, const std::string& message) {
                         turn.report({support::JobProgress::Kind::Step, note, std::nullopt});
                       }};
   // The timeline before the turn: if the agent says nothing, the difference is the answer.
-  auto before = readDraft(*client_, sessionId, control);
+  auto before = turn.view().timelineBefore;
 
   ChatTranscript transcript;
   std::string shown;  // the text released so far: progress and partial replies
@@ -131,7 +135,9 @@ void ChatTurns::run(ChatTurn& turn, const std::string& message) {
   if (!outcome.error && !cut && !cancelled && !transcript.hasText() && before) {
     // Only a diff of two real reads says what changed; without the "before", every track would
     // read as "added".
-    if (auto after = readDraft(*client_, sessionId, control)) changes = diffDrafts(*before, *after);
+    if (auto after = readDraft(*client_, sessionId, control)) {
+      changes = diffDrafts(Draft::fromJson(*before), Draft::fromJson(*after));
+    }
   }
   std::optional<ApiError> error;
   if (parser.failed() && !cancelled) {

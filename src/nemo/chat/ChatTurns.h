@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "nemo/api/ApiError.h"
 #include "nemo/api/NemoClient.h"
 #include "nemo/chat/ChatEvents.h"
@@ -27,6 +29,9 @@ struct ChatTurnView {
   bool cut = false;                  // the stream broke before its end
   bool cancelled = false;
   std::vector<std::string> changes;  // a silent turn: what changed on the timeline
+  // The draft as the turn began (NemoVideo's JSON), when it could be read: what a turn that
+  // said nothing, or one whose words were lost in a restart, changed is the difference.
+  std::shared_ptr<const nlohmann::json> timelineBefore;
 };
 using ChatTurn = support::BackgroundJob<ChatTurnView>;
 
@@ -39,8 +44,9 @@ class ChatTurns {
  public:
   ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options = {});
 
-  // Sends the message in the background and returns the turn at once.
-  std::shared_ptr<ChatTurn> start(const std::string& sessionId, const std::string& message);
+  // Reads the timeline as it is (within the caller's `control`), then sends the message in the
+  // background and returns the turn at once.
+  std::shared_ptr<ChatTurn> start(const std::string& sessionId, const std::string& message, const CallControl& control);
   std::shared_ptr<ChatTurn> find(const std::string& turnId) const;
   // A turn still changing the session's timeline, if any.
   std::shared_ptr<ChatTurn> runningIn(const std::string& sessionId) const;
