@@ -22,7 +22,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -90,6 +90,16 @@ function startInteractiveClaude({ args, env, cwd, columns = 120, rows = 40 }) {
       return exit;
     },
   };
+}
+
+// The version of the Claude Code package the binary comes from (bin/claude.exe beside its
+// package.json), so that it shows no "what's new" screen; undefined when it cannot be told.
+function claudeVersion() {
+  try {
+    return JSON.parse(readFileSync(path.join(path.dirname(realpathSync(claudeBinary)), '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
 }
 
 // Waits until `predicate()` is truthy (checked every 200 ms); fails when `claude` ends first or
@@ -194,7 +204,7 @@ test('interactive Claude Code runs a slow export as an MCP task and hands the mo
   // the API key approved (Claude Code keeps the key's last 20 characters).
   writeFileSync(path.join(dirs.home, '.claude.json'), JSON.stringify({
     hasCompletedOnboarding: true,
-    lastOnboardingVersion: JSON.parse(readFileSync(path.join(path.dirname(claudeBinary), '..', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')).version,
+    lastOnboardingVersion: claudeVersion(),
     theme: 'dark',
     numStartups: 1,
     customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
