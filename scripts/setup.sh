@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libspdlog-dev catch2 libcpp-httplib-dev libvalijson-dev libyaml-cpp-dev libpcre2-dev
   poppler-utils unzip nodejs npm
+  bsdutils  # `script`: the pseudo-terminal of tests/claude-code/interactive-tasks.test.mjs (Essential on Debian)
   clang libclang-rt-14-dev  # the fuzz preset: libFuzzer's runtime is only "recommended" by clang
 )
 missing=()

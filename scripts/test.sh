@@ -4,7 +4,8 @@
 #   the release artifacts (scripts/package.sh): conformance (the official MCP TypeScript clients
 #   from npm) against the shipped x86_64 binary, the aarch64 one under qemu and the npm packages
 #   through npx, and their contents; a whole session through the real Claude Code CLI
-#   (tests/claude-code, a scripted stand-in for the model); install/uninstall, the real Claude Code
+#   (tests/claude-code, a scripted stand-in for the model; in print mode, and interactive in a
+#   pseudo-terminal, where a slow export becomes an MCP task); install/uninstall, the real Claude Code
 #   CLI and OpenClaw against the plugins and the installer, the demo, and each libFuzzer target for
 #   a short fixed time (one test per target that ran without a finding),
 # first with the CI build (-Werror), then unit and end-to-end again under ASan+UBSan.

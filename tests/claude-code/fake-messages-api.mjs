@@ -6,7 +6,8 @@
 import http from 'node:http';
 
 // The answer to one request of the main conversation: {tool: {name, input}} or {text}.
-// script(messages, step) → that answer; step counts the assistant turns so far.
+// script(messages, step, body) → that answer; step counts the assistant turns so far; body is the
+// whole request (e.g. body.tools: the tool definitions Claude Code offers at that point).
 
 export async function startFakeMessagesApi(script) {
   const requests = [];
@@ -59,7 +60,7 @@ function answer(req, res, body, script, record) {
   let reply;
   if (isMainConversation(body)) {
     const step = body.messages.filter((m) => m.role === 'assistant').length;
-    reply = script(body.messages, step);
+    reply = script(body.messages, step, body);
     record.step = step;
   } else {
     reply = { text: 'Video session' };
