@@ -1,5 +1,7 @@
 #include "support/BackgroundJob.h"
 
+#include <algorithm>
+
 namespace nemo::support {
 
 std::string_view jobStateName(JobState state) {
@@ -14,14 +16,6 @@ std::string_view jobStateName(JobState state) {
       return "cancelled";
   }
   return "running";
-}
-
-bool pauseUntil(Clock::time_point until, const std::stop_token& stop) {
-  std::mutex mutex;
-  std::condition_variable_any stopped;  // only a stop request wakes it
-  std::unique_lock lock(mutex);
-  stopped.wait_until(lock, stop, until, [] { return false; });
-  return !stop.stop_requested();
 }
 
 JobCore::JobCore(std::string id) : id_(std::move(id)) {}
@@ -41,11 +35,12 @@ std::optional<JobProgress> JobCore::latestStep() const {
   return latestStep_;
 }
 
-void JobCore::changeLocked(const std::function<void()>& change, std::optional<JobState> finishAs) {
+void JobCore::changeUnderLock(const std::function<void()>& change, std::optional<JobState> finishAs) {
   {
     std::lock_guard lock(mutex_);
+    if (finishAs && state_ != JobState::Running) return;  // finished once: the result stays as it was
     change();
-    if (finishAs && state_ == JobState::Running) {
+    if (finishAs) {
       state_ = *finishAs;
       finishedAt_ = Clock::now();
     }
@@ -57,8 +52,10 @@ void JobCore::report(JobProgress progress) {
   {
     std::lock_guard lock(mutex_);
     if (progress.kind == JobProgress::Kind::Step) latestStep_ = progress;
+    progressBytes_ += progress.text.size();
     progress_.push_back(std::move(progress));
-    if (progress_.size() > kKeptProgress) {
+    while (progress_.size() > 1 && (progress_.size() > kKeptProgress || progressBytes_ > kKeptProgressBytes)) {
+      progressBytes_ -= progress_.front().text.size();
       progress_.pop_front();
       ++firstProgress_;
     }
@@ -69,8 +66,8 @@ void JobCore::report(JobProgress progress) {
 bool JobCore::pause(std::chrono::milliseconds howLong) {
   auto stop = stop_.get_token();
   std::unique_lock lock(mutex_);
-  const auto seen = wakes_;
-  changed_.wait_until(lock, stop, Clock::now() + howLong, [&] { return wakes_ != seen; });
+  changed_.wait_until(lock, stop, Clock::now() + howLong, [&] { return wakes_ != wakesSeen_; });
+  wakesSeen_ = wakes_;
   return !stop.stop_requested();
 }
 
@@ -94,9 +91,11 @@ WaitEnd JobCore::wait(Clock::time_point deadline, const std::stop_token& callerS
     onProgress(progress);
     lock.lock();
   };
+  // A heartbeat at least every 100 ms: never a busy loop.
+  const auto heartbeatEvery = std::max(options.heartbeatEvery, std::chrono::milliseconds(100));
   std::unique_lock lock(mutex_);
   // A waiter relays what happens from now on: what came before is in the view it reads after.
-  std::uint64_t cursor = firstProgress_ + progress_.size();
+  std::uint64_t cursor = options.fromStart ? firstProgress_ : firstProgress_ + progress_.size();
   auto lastSignal = Clock::now();
   if (options.announceLatestStep && latestStep_) relay(lock, JobProgress(*latestStep_));
   for (;;) {
@@ -111,7 +110,7 @@ WaitEnd JobCore::wait(Clock::time_point deadline, const std::stop_token& callerS
     if (callerStop.stop_requested()) return WaitEnd::Stopped;
     const auto now = Clock::now();
     if (now >= deadline) return WaitEnd::Deadline;
-    if (now - lastSignal >= options.heartbeatEvery) {
+    if (now - lastSignal >= heartbeatEvery) {
       JobProgress beat{JobProgress::Kind::Heartbeat, latestStep_ ? latestStep_->text : std::string(),
                        latestStep_ ? latestStep_->percent : std::nullopt};
       relay(lock, beat);
@@ -119,7 +118,7 @@ WaitEnd JobCore::wait(Clock::time_point deadline, const std::stop_token& callerS
       continue;
     }
     const auto seenEnd = firstProgress_ + progress_.size();
-    changed_.wait_until(lock, callerStop, std::min(deadline, lastSignal + options.heartbeatEvery),
+    changed_.wait_until(lock, callerStop, std::min(deadline, lastSignal + heartbeatEvery),
                         [&] { return state_ != JobState::Running || firstProgress_ + progress_.size() != seenEnd; });
   }
 }

@@ -1,13 +1,14 @@
-// Long work as one concept: a generation turn, a render, a rate-limit wait. A job runs on a
-// thread of its own and has a state, a log of progress, a view of its result (so far, then
-// final) and a stop token. Callers wait on it for a bounded time, relaying its progress, and
-// come back later with its id; the MCP tasks extension waits on the same job. Waits wake on
-// a change, on the caller's own stop and at their deadline: one condition variable, no
-// polling. Knows nothing of NemoVideo or MCP. Thread-safe.
+// Long work as one concept: a generation turn, a render, and the rate-limit waits inside them.
+// A job runs on a thread of its own and has a state, a log of progress, a view of its result
+// (so far, then final) and a stop token. Callers wait on it for a bounded time, relaying its
+// progress, and come back later with its id (a client's task is such a wait, too). Waits wake
+// on a change, on the caller's own stop and at their deadline: one condition variable, no
+// polling. Knows nothing of what the work is. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -16,6 +17,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nemo::support {
 
@@ -25,9 +27,10 @@ enum class JobState { Running, Completed, Failed, Cancelled };
 std::string_view jobStateName(JobState state);  // "running", "completed", "failed", "cancelled"
 
 struct JobProgress {
-  // Text: more of the work's words; Step: what it is doing now ("Rendering 44%"); Heartbeat:
-  // nothing new (a wait says so when it has been quiet for a while).
-  enum class Kind { Text, Step, Heartbeat };
+  // Text: more of the work's words; Step: what it is doing now ("Rendering 44%"), repeated by
+  // heartbeats; Note: a passing remark ("NemoVideo is rate limiting; retrying in 30 s"), said
+  // once; Heartbeat: nothing new (a wait says so when it has been quiet for a while).
+  enum class Kind { Text, Step, Note, Heartbeat };
   Kind kind = Kind::Step;
   std::string text;
   std::optional<double> percent;
@@ -35,13 +38,11 @@ struct JobProgress {
 
 struct JobWaitOptions {
   std::chrono::milliseconds heartbeatEvery{10'000};  // the longest silence a waiter relays
-  bool announceLatestStep = false;                    // hand the current step over first
+  bool announceLatestStep = false;                    // a waiter joining late: the current step first
+  bool fromStart = false;  // the caller that started the job: everything from the first progress on
 };
 
 enum class WaitEnd { Finished, Deadline, Stopped };
-
-// Sleeps until `until` or a stop request, whichever is first. False when stopped.
-bool pauseUntil(Clock::time_point until, const std::stop_token& stop);
 
 // What every job has, whatever its result looks like.
 class JobCore {
@@ -61,8 +62,9 @@ class JobCore {
   void report(JobProgress progress);
   std::stop_token stopToken() const { return stop_.get_token(); }
   bool stopRequested() const { return stop_.stop_requested(); }
-  // The pause between two steps of the work: ends after `howLong`, at wake() or at a stop
-  // request. False when the job is asked to stop.
+  // The pause between two steps of the work: ends after `howLong`, at a stop request, or at
+  // once when wake() was called since the last pause (a wake-up is never lost). False when the
+  // job is asked to stop.
   bool pause(std::chrono::milliseconds howLong);
 
   // Anyone's side.
@@ -76,14 +78,16 @@ class JobCore {
                const std::function<void(const JobProgress&)>& onProgress, const JobWaitOptions& options = {});
 
  protected:
-  // Runs `change` under the job's lock and wakes the waiters; `finishAs` ends the job (once:
-  // a finished job's state stays, though its view may still be filled in).
-  void changeLocked(const std::function<void()>& change, std::optional<JobState> finishAs = std::nullopt);
+  // Takes the job's lock, runs `change` and wakes the waiters; `finishAs` ends the job, once: a
+  // second finish changes nothing (its `change` does not run).
+  void changeUnderLock(const std::function<void()>& change, std::optional<JobState> finishAs = std::nullopt);
   JobState stateWhileLocked() const { return state_; }  // caller holds mutex_
   mutable std::mutex mutex_;
 
  private:
-  static constexpr std::size_t kKeptProgress = 4096;  // a waiter this far behind skips ahead
+  // The progress kept for waiters; one this far behind skips ahead.
+  static constexpr std::size_t kKeptProgress = 4096;
+  static constexpr std::size_t kKeptProgressBytes = 1 << 20;
 
   std::string id_;
   std::stop_source stop_;
@@ -92,9 +96,12 @@ class JobCore {
   Clock::time_point startedAt_ = Clock::now();
   Clock::time_point finishedAt_ = Clock::time_point::max();
   std::deque<JobProgress> progress_;
-  std::uint64_t firstProgress_ = 0;  // the number of progress_.front() since the job began
+  std::size_t progressBytes_ = 0;
+  // Progress is numbered from the job's start; progress_ holds the latest ones, from this number.
+  std::uint64_t firstProgress_ = 0;
   std::optional<JobProgress> latestStep_;
   std::uint64_t wakes_ = 0;
+  std::uint64_t wakesSeen_ = 0;  // by pause()
 };
 
 // A job whose result is a `View`: filled in while it runs (a turn's text so far), final when
@@ -116,11 +123,17 @@ class BackgroundJob : public JobCore {
     std::lock_guard lock(mutex_);
     return view_;
   }
+  // Reads part of the view without copying it all (`read` runs under the job's lock).
+  template <class Read>
+  auto read(Read&& read) const {
+    std::lock_guard lock(mutex_);
+    return read(stateWhileLocked(), view_);
+  }
   void update(const std::function<void(View&)>& change) {
-    changeLocked([&] { change(view_); });
+    changeUnderLock([&] { change(view_); });
   }
   void finish(JobState state, const std::function<void(View&)>& fill = {}) {
-    changeLocked([&] { if (fill) fill(view_); }, state);
+    changeUnderLock([&] { if (fill) fill(view_); }, state);
   }
 
  private:

@@ -5,12 +5,13 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
+#include <utility>
 
 #include "support/BackgroundJob.h"
 #include "support/TaskGroup.h"
@@ -22,8 +23,9 @@ class BackgroundJobs {
  public:
   using Job = BackgroundJob<View>;
   using Work = std::function<void(Job&)>;
-  // Fills in the view of a job whose work broke (it threw, or no thread could be started).
-  using OnBroken = std::function<void(View&, const std::string& why)>;
+  // Fills in the view of a job whose work broke before it finished: it threw (`began` true), or
+  // no thread could be started for it (`began` false: nothing of the work was done).
+  using OnBroken = std::function<void(View&, const std::string& why, bool began)>;
 
   explicit BackgroundJobs(std::chrono::milliseconds keepFinished) : keepFinished_(keepFinished) {}
   ~BackgroundJobs() {
@@ -43,15 +45,24 @@ class BackgroundJobs {
       jobs_[id] = job;
     }
     bool started = threads_.spawn([job, work = std::move(work), onBroken] {
+      std::string broke;
       try {
         work(*job);
       } catch (const std::exception& e) {
-        job->finish(JobState::Failed, [&](View& view) { onBroken(view, e.what()); });
+        broke = e.what();
+      } catch (...) {
+        broke = "an unknown exception";
       }
-      if (job->running()) job->finish(job->stopRequested() ? JobState::Cancelled : JobState::Failed);
+      // Whatever happened, the job ends here: a job left running would block its session for good.
+      if (!job->running()) return;
+      if (!broke.empty()) {
+        job->finish(JobState::Failed, [&](View& view) { onBroken(view, broke, true); });
+      } else {
+        job->finish(job->stopRequested() ? JobState::Cancelled : JobState::Failed);
+      }
     });
     if (!started) {
-      job->finish(JobState::Failed, [&](View& view) { onBroken(view, "no thread could be started"); });
+      job->finish(JobState::Failed, [&](View& view) { onBroken(view, "no thread could be started", false); });
     }
     return job;
   }
@@ -62,12 +73,12 @@ class BackgroundJobs {
     return found == jobs_.end() ? nullptr : found->second;
   }
 
-  // A running job whose view matches.
+  // A running job whose view matches (`matches` runs under the job's lock: keep it short).
   std::shared_ptr<Job> findRunning(const std::function<bool(const View&)>& matches) const {
     std::lock_guard lock(mutex_);
     for (const auto& [id, job] : jobs_) {
-      auto snapshot = job->snapshot();
-      if (snapshot.state == JobState::Running && matches(snapshot.view)) return job;
+      bool found = job->read([&](JobState state, const View& view) { return state == JobState::Running && matches(view); });
+      if (found) return job;
     }
     return nullptr;
   }

@@ -142,6 +142,7 @@ mcp::ToolResult answerLostTurn(const std::string& turnId, const nlohmann::json& 
                         structured);
   }
   structured["session_id"] = sessionId;
+  confirmSession(sessionId, services);  // the restarted process works in it from now on
   auto before = api::Draft::fromJson(arguments["timeline_before"]);
   auto changes = api::diffDrafts(before, api::Draft::fromJson(api::draftOf(state.data)));
   structured["changes"] = changes;
@@ -158,7 +159,8 @@ mcp::ToolResult answerLostTurn(const std::string& turnId, const nlohmann::json& 
   return mcp::ToolResult::success("The server was restarted while the video editor worked on this turn, so its "
                                   "words were lost; the timeline shows what it did:" + joinLines(changes),
                                   structured)
-      .withNext("Tell the user what changed. Call state for the whole timeline, or export for the MP4.");
+      .withNext("Tell the user what changed. The editor may still be finishing the turn: call state with "
+                "{\"session_id\": \"" + sessionId + "\"} to see the whole timeline before calling export.");
 }
 
 }  // namespace
@@ -171,6 +173,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     auto turnId = arguments.value("turn_id", std::string());
     nlohmann::json structured = nlohmann::json::object();
     std::shared_ptr<api::ChatTurn> turn;
+    bool startedHere = false;
     std::string preface;
 
     if (!turnId.empty()) {
@@ -211,18 +214,37 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
         return *busy;
       }
       context.progress("Sending the message to the video editor...");
-      turn = services.turns->start(sessionId, message + attachments.text, callControl(context, services));
+      auto started = services.turns->start(sessionId, message + attachments.text);
+      if (started.alreadyRunning) {
+        // Another call started a turn in this session since the wait above: nothing was sent.
+        auto busy = runningTurnFailure(*started.turn);
+        busy.structured["status"] = "failed";
+        return busy;
+      }
+      turn = started.turn;
+      startedHere = true;
     }
 
     auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
-    // What a task needs to answer after a restart of the server, when the turn itself is gone.
-    nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", turn->view().sessionId}};
-    if (auto before = turn->view().timelineBefore) resume["timeline_before"] = *before;
-    context.resumeWith(resume);
+    // What a task needs to answer after a restart of the server, when the turn itself is gone:
+    // saved again once the turn has read the timeline it starts from.
+    const auto sessionId = turn->read([](auto, const api::ChatTurnView& view) { return view.sessionId; });
+    bool timelineSaved = false;
+    auto saveResume = [&] {
+      if (timelineSaved) return;
+      nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", sessionId}};
+      if (auto before = turn->read([](auto, const api::ChatTurnView& view) { return view.timelineBefore; })) {
+        resume["timeline_before"] = *before;
+        timelineSaved = true;
+      }
+      context.resumeWith(resume);
+    };
+    saveResume();
     SentenceProgress sentences;
     turn->wait(
         deadline, context.stop(),
-        [&context, &sentences](const support::JobProgress& progress) {
+        [&context, &sentences, &saveResume](const support::JobProgress& progress) {
+          saveResume();
           // What a person sees while waiting: the editor's words sentence by sentence (GUI talk
           // rewritten as in the reply), what it is doing, and a sign of life when it is quiet.
           std::string line;
@@ -235,12 +257,14 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
               if (line.empty()) line = "⏳ Still working...";
               break;
             case support::JobProgress::Kind::Step:
+            case support::JobProgress::Kind::Note:
               line = capitalised(progress.text);
               break;
           }
           if (!line.empty()) context.progress(api::translateGuiText(line).text);
         },
-        {services.progressInterval});
+        // The call that sent the message relays the turn from its first word.
+        {services.progressInterval, false, startedHere});
     const auto turnNow = turn->snapshot();
     const auto& snapshot = turnNow.view;
     const bool done = turnNow.state != support::JobState::Running;

@@ -139,11 +139,15 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
       [&context](const support::JobProgress&) { context.progress("Waiting for the video editor's current turn to end..."); },
       {services.progressInterval});
   if (waited == support::WaitEnd::Finished) return std::nullopt;
-  return localFailure("The video editor is still working on this session (turn_id " + turn->id() +
+  return runningTurnFailure(*turn);
+}
+
+mcp::ToolResult runningTurnFailure(const api::ChatTurn& turn) {
+  return localFailure("The video editor is still working on this session (turn_id " + turn.id() +
                           "), so the timeline is not finished yet. Wait for it first: call chat with turn_id \"" +
-                          turn->id() + "\" and no message, then try again. Do not send the chat message again.",
-                      {{"running_turn_id", turn->id()}})
-      .withNext("Call chat with turn_id \"" + turn->id() + "\" and no message; when it is done, repeat this call. "
+                          turn.id() + "\" and no message, then try again. Do not send the chat message again.",
+                      {{"running_turn_id", turn.id()}})
+      .withNext("Call chat with turn_id \"" + turn.id() + "\" and no message; when it is done, repeat this call. "
                 "Never send the chat message again.");
 }
 

@@ -7,10 +7,10 @@
 
 #include "mcp/Tool.h"
 #include "mcp/ToolRegistry.h"
-#include "nemo/chat/ChatTurns.h"
 #include "nemo/api/NemoClient.h"
-#include "nemo/renders/Renders.h"
 #include "nemo/api/Sessions.h"
+#include "nemo/chat/ChatTurns.h"
+#include "nemo/renders/Renders.h"
 
 namespace nemo::tools {
 
@@ -76,6 +76,8 @@ api::CallControl callControl(mcp::ToolContext& context, std::chrono::steady_cloc
 std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, const Services& services,
                                                   mcp::ToolContext& context,
                                                   std::chrono::steady_clock::time_point deadline);
+// The isError result for work refused because `turn` still edits the session.
+mcp::ToolResult runningTurnFailure(const api::ChatTurn& turn);
 
 // The same, ending within the default wait from now.
 api::CallControl callControl(mcp::ToolContext& context, const Services& services);

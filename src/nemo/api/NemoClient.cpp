@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nemo/api/Sessions.h"
-#include "support/BackgroundJob.h"
+#include "support/Pause.h"
 #include "support/Files.h"
 #include "support/JsonAccess.h"
 #include "support/Secrets.h"
@@ -224,7 +224,7 @@ NemoClient::Waited NemoClient::waitForRateLimit(const CallControl& control) {
   // The wait and the retry after it must both fit in the call; otherwise answer now.
   if (timeLeft(control) < config_.rateLimitWait + std::chrono::seconds(5)) return Waited::NoTime;
   if (control.note) control.note("NemoVideo is rate limiting; retrying once in " + secondsText(config_.rateLimitWait) + ".");
-  // A rate-limit wait is a pause of the job (or call) it happens in: its stop ends it at once.
+  // The wait belongs to the job (or call) the request is part of: its stop ends the wait at once.
   const auto until = std::chrono::steady_clock::now() + config_.rateLimitWait;
   while (std::chrono::steady_clock::now() < until) {
     auto next = std::min(until, std::chrono::steady_clock::now() + std::chrono::seconds(10));

@@ -1,5 +1,6 @@
 #include "nemo/chat/ChatTurns.h"
 
+#include <cctype>
 #include <charconv>
 
 #include <spdlog/spdlog.h>
@@ -39,22 +40,23 @@ ChatTurns::ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options
 
 void ChatTurns::cancelAll() { turns_.stopAll(); }
 
-std::shared_ptr<ChatTurn> ChatTurns::start(const std::string& sessionId, const std::string& message,
-                                           const CallControl& control) {
+ChatTurns::Started ChatTurns::start(const std::string& sessionId, const std::string& message) {
+  std::lock_guard lock(starting_);
+  if (auto running = runningIn(sessionId)) return {running, true};
   ChatTurnView view;
   view.sessionId = sessionId;
-  // Read before the turn is sent, so that the caller can keep it (a task saves it for a restart).
-  view.timelineBefore = readDraft(*client_, sessionId, control);
   auto context = client_->errorContext();
-  return turns_.start(
-      newTurnId(), view, [this, message](ChatTurn& turn) { run(turn, message); },
-      [context](ChatTurnView& failed, const std::string& why) {
+  auto turn = turns_.start(
+      newTurnId(), view, [this, message](ChatTurn& running) { run(running, message); },
+      [context](ChatTurnView& failed, const std::string& why, bool began) {
         spdlog::error("a chat turn broke: {}", why);
-        failed.error = makeApiError(code::kLocal, 0,
-                                    "The chat turn failed inside the server (" + why +
-                                        "). Call state to see the timeline before sending anything again.",
-                                    context);
+        auto said = began ? "The chat turn failed inside the server (" + why +
+                                "). Call state to see the timeline before sending anything again."
+                          : "The server could not start the chat turn (" + why +
+                                "); the message was not sent. Please try again.";
+        failed.error = makeApiError(code::kLocal, 0, said, context);
       });
+  return {turn, false};
 }
 
 std::shared_ptr<ChatTurn> ChatTurns::find(const std::string& turnId) const { return turns_.find(turnId); }
@@ -78,12 +80,18 @@ ApiError errorInStream(const ChatError& said, const ErrorContext& context) {
 
 void ChatTurns::run(ChatTurn& turn, const std::string& message) {
   const std::string sessionId = turn.view().sessionId;
-  // A rate-limit wait inside the turn's requests is part of the turn's progress.
+  // A rate-limit wait inside the turn's requests is said as the turn's progress.
   CallControl control{turn.stopToken(), [&turn](const std::string& note) {
-                        turn.report({support::JobProgress::Kind::Step, note, std::nullopt});
+                        turn.report({support::JobProgress::Kind::Note, note, std::nullopt});
                       }};
   // The timeline before the turn: if the agent says nothing, the difference is the answer.
-  auto before = turn.view().timelineBefore;
+  auto before = readDraft(*client_, sessionId, control);
+  turn.update([&](ChatTurnView& view) { view.timelineBefore = before; });
+  if (turn.stopRequested()) {
+    // Cancelled while the timeline was read: the message never went out.
+    turn.finish(support::JobState::Cancelled, [](ChatTurnView& view) { view.cancelled = true; });
+    return;
+  }
 
   ChatTranscript transcript;
   std::string shown;  // the text released so far: progress and partial replies

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +30,9 @@ struct ChatTurnView {
   bool cut = false;                  // the stream broke before its end
   bool cancelled = false;
   std::vector<std::string> changes;  // a silent turn: what changed on the timeline
-  // The draft as the turn began (NemoVideo's JSON), when it could be read: what a turn that
-  // said nothing, or one whose words were lost in a restart, changed is the difference.
+  // The draft (NemoVideo's JSON) as it was before the message went out, once read. Comparing it
+  // with the draft afterwards tells what a turn changed when its words do not: a turn that said
+  // nothing, or one whose words were lost in a restart of the server.
   std::shared_ptr<const nlohmann::json> timelineBefore;
 };
 using ChatTurn = support::BackgroundJob<ChatTurnView>;
@@ -44,9 +46,13 @@ class ChatTurns {
  public:
   ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options = {});
 
-  // Reads the timeline as it is (within the caller's `control`), then sends the message in the
-  // background and returns the turn at once.
-  std::shared_ptr<ChatTurn> start(const std::string& sessionId, const std::string& message, const CallControl& control);
+  struct Started {
+    std::shared_ptr<ChatTurn> turn;
+    bool alreadyRunning = false;  // the session's running turn: nothing was sent
+  };
+  // Sends the message in the background and returns the turn at once, unless a turn still runs
+  // in the session: checked and started in one step, so that two calls never send two turns.
+  Started start(const std::string& sessionId, const std::string& message);
   std::shared_ptr<ChatTurn> find(const std::string& turnId) const;
   // A turn still changing the session's timeline, if any.
   std::shared_ptr<ChatTurn> runningIn(const std::string& sessionId) const;
@@ -58,6 +64,7 @@ class ChatTurns {
 
   std::shared_ptr<NemoClient> client_;
   ChatTurnOptions options_;
+  std::mutex starting_;  // a session's check for a running turn and the start of a new one
   support::BackgroundJobs<ChatTurnView> turns_;  // last member: stopped and joined first
 };
 

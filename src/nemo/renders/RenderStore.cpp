@@ -1,5 +1,7 @@
 #include "nemo/renders/RenderStore.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "support/IsoTime.h"
@@ -71,15 +73,17 @@ std::vector<RenderJob> RenderStore::forSession(const std::string& sessionId) {
 }
 
 std::optional<RenderJob> RenderStore::change(const std::string& renderId,
-                                             const std::function<void(RenderJob&)>& change) {
+                                             const std::function<void(RenderJob&)>& change, const Changed& changed) {
   std::lock_guard lock(mutex_);
   load(renderId);
   auto found = jobs_.find(renderId);
   if (found == jobs_.end()) return std::nullopt;
   if (!found->second.finished()) {
+    const RenderJob before = found->second;
     change(found->second);
     found->second.updatedAt = support::isoTimeNow();
     save(found->second);
+    if (changed) changed(before, found->second);
   }
   return found->second;
 }

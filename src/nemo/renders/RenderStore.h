@@ -26,9 +26,13 @@ class RenderStore {
   std::optional<RenderJob> find(const std::string& renderId);
   std::vector<RenderJob> forSession(const std::string& sessionId);
   // Applies `change` and saves. A finished job (completed, failed, cancelled) stays as it is:
-  // a poll that was under way when the user cancelled must not bring it back to life. The
-  // job as it is afterwards; nullopt when unknown.
-  std::optional<RenderJob> change(const std::string& renderId, const std::function<void(RenderJob&)>& change);
+  // a poll that was under way when the user cancelled must not bring it back to life. Then
+  // `changed` (when given) sees the job before and after, still under the store's lock, so that
+  // it sees the changes in the order they were made. The job as it is afterwards; nullopt when
+  // unknown.
+  using Changed = std::function<void(const RenderJob& before, const RenderJob& after)>;
+  std::optional<RenderJob> change(const std::string& renderId, const std::function<void(RenderJob&)>& change,
+                                  const Changed& changed = {});
 
  private:
   void load(const std::string& wanted = {});  // caller holds mutex_

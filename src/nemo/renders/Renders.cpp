@@ -102,43 +102,43 @@ std::optional<RenderJob> Renders::resume(const std::string& renderId, const std:
 void Renders::startPolling(const RenderJob& job) {
   const std::string renderId = job.renderId;
   polling_.start(
-      renderId, RenderView{job, {}}, [this](RenderWork& work) { poll(work); },
-      [renderId](RenderView&, const std::string& why) {
+      renderId, RenderView{job, {}}, [this](RenderPolling& polling) { poll(polling); },
+      [renderId](RenderView&, const std::string& why, bool) {
         // The saved job is as it was: the next export with its render_id polls it again.
         spdlog::error("render {}: polling stopped: {}", renderId, why);
       });
 }
 
-void Renders::poll(RenderWork& work) {
-  pollUntilOver(work);
-  auto job = store_.find(work.id());
+void Renders::poll(RenderPolling& polling) {
+  pollUntilOver(polling);
+  auto job = store_.find(polling.id());
   auto ending = support::JobState::Failed;  // given up for now: the saved job says why
   if (job && job->status == "completed") {
     ending = support::JobState::Completed;
-  } else if ((job && job->status == "cancelled") || work.stopRequested()) {
+  } else if ((job && job->status == "cancelled") || polling.stopRequested()) {
     ending = support::JobState::Cancelled;
   }
-  work.finish(ending, [&](RenderView& view) {
+  polling.finish(ending, [&](RenderView& view) {
     if (job) view.job = *job;
   });
 }
 
-void Renders::pollUntilOver(RenderWork& work) {
-  const std::string renderId = work.id();
+void Renders::pollUntilOver(RenderPolling& polling) {
+  const std::string renderId = polling.id();
   auto interval = options_.firstPoll;
   int failures = 0;
   int downloadFailures = 0;
-  // A rate-limit wait inside a status request is part of the render's progress.
-  CallControl control{work.stopToken(), [&work](const std::string& note) {
-                        work.report({support::JobProgress::Kind::Step, note, std::nullopt});
+  // A rate-limit wait inside a status request is said as the render's progress.
+  CallControl control{polling.stopToken(), [&polling](const std::string& note) {
+                        polling.report({support::JobProgress::Kind::Note, note, std::nullopt});
                       }};
-  work.report(stepOf(work.view().job));
+  polling.report(stepOf(polling.view().job));
   for (;;) {
     auto job = store_.find(renderId);
-    if (!job || job->finished() || work.stopRequested()) return;
+    if (!job || job->finished() || polling.stopRequested()) return;
     if (job->status != "downloading") {
       auto checked = checkStatus(renderId, control);
-      if (work.stopRequested() || checked == Check::Stop) return;
+      if (polling.stopRequested() || checked == Check::Stop) return;
       if (checked == Check::Failed) {
         if (++failures >= options_.maxPollFailures) {
           change(renderId, [](RenderJob& j) {
@@ -153,7 +153,7 @@ void Renders::pollUntilOver(RenderWork& work) {
       if (!job || job->finished()) return;
     }
     if (job->status == "downloading") {
-      switch (download(work, *job)) {
+      switch (download(polling, *job)) {
         case Download::Done:
         case Download::Failed:
         case Download::LocalProblem:  // nothing to retry until the user frees space: the next export resumes it
@@ -168,29 +168,28 @@ void Renders::pollUntilOver(RenderWork& work) {
           }
           break;
       }
-      if (work.stopRequested()) return;
+      if (polling.stopRequested()) return;
     }
     // Renders take 30-90 s: ask often at first, then back off. A cancel ends the pause at once,
     // and so does a waiting call's own status check that found the render done.
-    if (!work.pause(interval)) return;
+    if (!polling.pause(interval)) return;
     interval = std::min(options_.maxPoll, std::chrono::milliseconds(interval.count() * 3 / 2));
   }
 }
 
 std::optional<RenderJob> Renders::change(const std::string& renderId, const std::function<void(RenderJob&)>& apply,
                                          bool statusRead) {
-  auto job = store_.change(renderId, apply);
-  auto work = polling_.find(renderId);
-  if (!job || !work) return job;
-  const bool becameDownloadable = job->status == "downloading" && work->view().job.status != "downloading";
-  work->update([&](RenderView& view) {
-    view.job = *job;
-    if (statusRead) view.checkedAt = support::Clock::now();
+  auto polling = polling_.find(renderId);
+  return store_.change(renderId, apply, [&](const RenderJob& before, const RenderJob& after) {
+    if (!polling) return;
+    polling->update([&](RenderView& view) {
+      view.job = after;
+      if (statusRead) view.checkedAt = support::Clock::now();
+    });
+    if (renderProgressText(after) != renderProgressText(before)) polling->report(stepOf(after));
+    // The poller waits for nothing once the job is over, and downloads a finished render at once.
+    if (after.finished() || (after.status == "downloading" && before.status != "downloading")) polling->wake();
   });
-  auto step = stepOf(*job);
-  if (auto latest = work->latestStep(); !latest || latest->text != step.text) work->report(step);
-  if (job->finished() || becameDownloadable) work->wake();
-  return job;
 }
 
 Renders::Check Renders::checkStatus(const std::string& renderId, const CallControl& control) {
@@ -239,7 +238,7 @@ Renders::Download Renders::keepForLater(const RenderJob& job, const std::filesys
   return Download::LocalProblem;
 }
 
-Renders::Download Renders::download(RenderWork& work, const RenderJob& job) {
+Renders::Download Renders::download(RenderPolling& polling, const RenderJob& job) {
   std::error_code ec;
   std::filesystem::path dir = job.outputPath.empty() ? job.outputDir : std::filesystem::path(job.outputPath).parent_path();
   std::string stem = job.outputPath.empty() ? job.fileStem : safeFileStem(std::filesystem::path(job.outputPath).stem().string());
@@ -250,7 +249,7 @@ Renders::Download Renders::download(RenderWork& work, const RenderJob& job) {
   // A stale part (or a link planted in its place) goes; the new one is created exclusively.
   std::filesystem::remove(temp, ec);
 
-  auto fetched = fetchRenderedVideo(*client_, *http_, job, temp, work.stopToken());
+  auto fetched = fetchRenderedVideo(*client_, *http_, job, temp, polling.stopToken());
   switch (fetched.kind) {
     case FetchOutcome::Kind::LocalProblem:
       return keepForLater(job, dir, fetched.why);
@@ -261,7 +260,7 @@ Renders::Download Renders::download(RenderWork& work, const RenderJob& job) {
       });
       return Download::Failed;
     case FetchOutcome::Kind::Retry:
-      if (!work.stopRequested()) change(job.renderId, [&](RenderJob& j) { j.error = fetched.why; });
+      if (!polling.stopRequested()) change(job.renderId, [&](RenderJob& j) { j.error = fetched.why; });
       return Download::Retry;
     case FetchOutcome::Kind::Fetched:
       break;
@@ -288,15 +287,16 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
                                        const std::stop_token& stop,
                                        const std::function<void(const support::JobProgress&)>& onProgress,
                                        std::chrono::milliseconds heartbeatEvery) {
-  auto work = polling_.find(renderId);
-  if (work) work->wait(deadline, stop, onProgress, {heartbeatEvery, true});
+  auto polling = polling_.find(renderId);
+  if (polling) polling->wait(deadline, stop, onProgress, {heartbeatEvery, true});
   auto job = store_.find(renderId);
   if (!job || job->finished() || job->status == "downloading" || stop.stop_requested()) return job;
   // The answer is read once and acted on: it must say how the render is now, not how it was at
   // the poller's last check (up to maxPoll ago). One more check when that is stale.
-  auto checkedAt = work ? work->view().checkedAt : support::Clock::time_point{};
+  auto checkedAt = polling ? polling->view().checkedAt : support::Clock::time_point{};
   if (support::Clock::now() - checkedAt > kFreshStatus) {
-    checkStatus(renderId, CallControl{stop, {}});
+    // One request, briefly: a rate-limit wait would not fit, and the answer goes out anyway.
+    checkStatus(renderId, CallControl{stop, {}, support::Clock::now() + kFreshStatus * 2});
     job = store_.find(renderId);
   }
   return job;
@@ -308,7 +308,7 @@ std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallC
   auto result = requestRenderCancel(*client_, renderId, control);
   if (!result.ok() && !job->finished()) return result.error;
   change(renderId, [](RenderJob& j) { j.status = "cancelled"; });
-  if (auto work = polling_.find(renderId)) work->requestStop();
+  if (auto polling = polling_.find(renderId)) polling->requestStop();
   return std::nullopt;
 }
 

@@ -33,13 +33,14 @@ struct Destination {
   std::string fileStem;
 };
 
-// What a render's background job shows: the saved job as this process last knew it, and when
-// its status was last read from NemoVideo. Its progress steps read "Rendering 44%".
+// The view of a render's polling (the background job that follows it until its MP4 is on
+// disk): the saved job as this process last changed it, and when its status was last read from
+// NemoVideo. Its progress steps read "Rendering 44%".
 struct RenderView {
   RenderJob job;
   support::Clock::time_point checkedAt{};
 };
-using RenderWork = support::BackgroundJob<RenderView>;
+using RenderPolling = support::BackgroundJob<RenderView>;
 
 class Renders {
  public:
@@ -76,15 +77,15 @@ class Renders {
 
  private:
   void startPolling(const RenderJob& job);
-  void poll(RenderWork& work);
-  void pollUntilOver(RenderWork& work);
+  void poll(RenderPolling& polling);
+  void pollUntilOver(RenderPolling& polling);
   // One status request, applied to the saved job. Stop: the job is over (or we were stopped).
   enum class Check { Updated, Failed, Stop };
   Check checkStatus(const std::string& renderId, const CallControl& control);
   // LocalProblem: this machine could not store the video (read-only folder, full disk); the job
   // stays unfinished, so the next export with its render_id downloads it again.
   enum class Download { Done, Retry, Failed, LocalProblem };
-  Download download(RenderWork& work, const RenderJob& job);
+  Download download(RenderPolling& polling, const RenderJob& job);
   Download keepForLater(const RenderJob& job, const std::filesystem::path& dir, const std::string& why);
   // Changes the saved job and shows the change to its background job: a new progress step,
   // and a wake-up when the job is over or its video is ready to download.

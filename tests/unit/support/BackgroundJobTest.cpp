@@ -4,6 +4,7 @@
 // pause and wake, and the set of jobs (one worker per id, broken work, shutdown).
 #include "support/BackgroundJob.h"
 #include "support/BackgroundJobs.h"
+#include "support/Pause.h"
 
 #include <catch2/catch.hpp>
 
@@ -54,12 +55,12 @@ TEST_CASE("a waiter relays progress and returns the final view when the job fini
   CHECK(job.finishedAt() != Clock::time_point::max());
 }
 
-TEST_CASE("a job finishes once: a later finish keeps the first state", "[support][jobs]") {
+TEST_CASE("a job finishes once: a later finish changes neither state nor view", "[support][jobs]") {
   BackgroundJob<Words> job("job_1", {});
-  job.finish(JobState::Cancelled);
-  job.finish(JobState::Completed, [](Words& words) { words.why = "late"; });
+  job.finish(JobState::Cancelled, [](Words& words) { words.why = "cancelled by the user"; });
+  job.finish(JobState::Failed, [](Words& words) { words.why = "late"; });
   CHECK(job.state() == JobState::Cancelled);
-  CHECK(job.view().why == "late");  // the view may still be filled in
+  CHECK(job.view().why == "cancelled by the user");
 }
 
 TEST_CASE("a waiter relays only what happens after it began waiting", "[support][jobs]") {
@@ -72,6 +73,46 @@ TEST_CASE("a waiter relays only what happens after it began waiting", "[support]
   CHECK(plain.empty());
   // A waiter that joins late may ask for the current step first.
   CHECK(announced == std::vector<std::string>{"Waiting for a render slot"});
+}
+
+TEST_CASE("the caller that started a job may relay it from its first progress", "[support][jobs]") {
+  BackgroundJob<Words> job("job_1", {});
+  job.report({JobProgress::Kind::Text, "First words", std::nullopt});
+  std::vector<std::string> relayed;
+  job.wait(Clock::now() + 50ms, {}, [&](const JobProgress& p) { relayed.push_back(p.text); }, {1h, false, true});
+  CHECK(relayed == std::vector<std::string>{"First words"});
+}
+
+TEST_CASE("a note is relayed once and never repeated by heartbeats", "[support][jobs]") {
+  BackgroundJob<Words> job("job_1", {});
+  job.report({JobProgress::Kind::Step, "Rendering 12%", 12.0});
+  job.report({JobProgress::Kind::Note, "NemoVideo is rate limiting; retrying once in 30 seconds.", std::nullopt});
+  CHECK(job.latestStep()->text == "Rendering 12%");
+  std::vector<std::string> relayed;
+  job.wait(Clock::now() + 250ms, {}, [&](const JobProgress& p) { relayed.push_back(p.text); }, {100ms, true});
+  REQUIRE(relayed.size() >= 2);
+  for (const auto& line : relayed) CHECK(line == "Rendering 12%");
+}
+
+TEST_CASE("the kept progress is bounded; a waiter far behind skips ahead", "[support][jobs]") {
+  BackgroundJob<Words> job("job_1", {});
+  std::vector<std::string> relayed;
+  std::thread work([&] {
+    std::this_thread::sleep_for(50ms);
+    // 3 MB of words in 3000 pieces: more than the 1 MB kept.
+    for (int i = 0; i < 3000; ++i) job.report({JobProgress::Kind::Text, std::string(1024, 'a' + i % 26), std::nullopt});
+    job.finish(JobState::Completed);
+  });
+  std::size_t bytes = 0;
+  job.wait(Clock::now() + 10s, {}, [&](const JobProgress& p) {
+    if (relayed.empty()) std::this_thread::sleep_for(300ms);  // a slow client: the job runs ahead
+    relayed.push_back(p.text);
+    bytes += p.text.size();
+  });
+  work.join();
+  CHECK(job.state() == JobState::Completed);
+  CHECK(bytes <= 1024 * 1024 + 1024 * 2);  // what was kept, plus the piece in hand
+  CHECK_FALSE(relayed.empty());
 }
 
 TEST_CASE("a wait ends at its deadline, with heartbeats carrying the latest step while quiet", "[support][jobs]") {
@@ -126,11 +167,14 @@ TEST_CASE("requestStop cancels the work: its pause ends at once and false", "[su
   CHECK(job.state() == JobState::Cancelled);
 }
 
-TEST_CASE("wake ends a pause early; a wake before the pause does not", "[support][jobs]") {
+TEST_CASE("wake ends a pause early; a wake just before the pause is not lost, and counts once", "[support][jobs]") {
   BackgroundJob<Words> job("job_1", {});
-  job.wake();  // before: must not cut the next pause short
+  job.wake();  // between the work's last look and its pause: the pause must not sleep through it
   auto start = Clock::now();
-  CHECK(job.pause(150ms));
+  CHECK(job.pause(30s));
+  CHECK(since(start) < 5s);
+  start = Clock::now();
+  CHECK(job.pause(150ms));  // that wake was used up
   CHECK(since(start) >= 140ms);
 
   std::thread waker([&] {
@@ -183,7 +227,7 @@ TEST_CASE("a job set runs one worker per id and finds jobs by id and view", "[su
     ++workers;
     job.pause(30s);  // until stopped
   };
-  auto broken = [](Words&, const std::string&) {};
+  auto broken = [](Words&, const std::string&, bool) {};
   auto first = jobs.start("render_1", {"a", ""}, work, broken);
   auto again = jobs.start("render_1", {"b", ""}, work, broken);
   CHECK(first == again);
@@ -207,11 +251,25 @@ TEST_CASE("a job set runs one worker per id and finds jobs by id and view", "[su
 
 TEST_CASE("work that throws or just returns ends its job as failed, saying why", "[support][jobs]") {
   BackgroundJobs<Words> jobs(1h);
-  auto broken = [](Words& words, const std::string& why) { words.why = why; };
+  auto broken = [](Words& words, const std::string& why, bool began) { words.why = why + (began ? "" : " (never began)"); };
   auto thrower = jobs.start("turn_1", {}, [](BackgroundJob<Words>&) { throw std::runtime_error("boom"); }, broken);
   REQUIRE(thrower->wait(Clock::now() + 5s, {}, {}) == WaitEnd::Finished);
   CHECK(thrower->state() == JobState::Failed);
   CHECK(thrower->view().why == "boom");
+
+  auto odd = jobs.start("turn_3", {}, [](BackgroundJob<Words>&) { throw 42; }, broken);
+  REQUIRE(odd->wait(Clock::now() + 5s, {}, {}) == WaitEnd::Finished);
+  CHECK(odd->state() == JobState::Failed);
+  CHECK(odd->view().why == "an unknown exception");
+
+  // Work that finished its job and then threw keeps its result.
+  auto done = jobs.start("turn_4", {}, [](BackgroundJob<Words>& job) {
+    job.finish(JobState::Completed, [](Words& words) { words.text = "All done."; });
+    throw std::runtime_error("after the end");
+  }, broken);
+  REQUIRE(done->wait(Clock::now() + 5s, {}, {}) == WaitEnd::Finished);
+  CHECK(done->state() == JobState::Completed);
+  CHECK(done->view().why.empty());
 
   auto quitter = jobs.start("turn_2", {}, [](BackgroundJob<Words>&) {}, broken);
   REQUIRE(quitter->wait(Clock::now() + 5s, {}, {}) == WaitEnd::Finished);
@@ -220,7 +278,7 @@ TEST_CASE("work that throws or just returns ends its job as failed, saying why",
 
 TEST_CASE("finished jobs are forgotten after their keep time; running ones never", "[support][jobs]") {
   BackgroundJobs<Words> jobs(50ms);
-  auto broken = [](Words&, const std::string&) {};
+  auto broken = [](Words&, const std::string&, bool) {};
   auto done = jobs.start("turn_1", {}, [](BackgroundJob<Words>& job) { job.finish(JobState::Completed); }, broken);
   auto running = jobs.start("turn_2", {}, [](BackgroundJob<Words>& job) { job.pause(30s); }, broken);
   REQUIRE(done->wait(Clock::now() + 5s, {}, {}) == WaitEnd::Finished);
@@ -235,7 +293,7 @@ TEST_CASE("destroying a job set stops its running jobs and joins their threads",
   auto start = Clock::now();
   {
     BackgroundJobs<Words> jobs(1h);
-    job = jobs.start("render_1", {}, [](BackgroundJob<Words>& j) { j.pause(1h); }, [](Words&, const std::string&) {});
+    job = jobs.start("render_1", {}, [](BackgroundJob<Words>& j) { j.pause(1h); }, [](Words&, const std::string&, bool) {});
   }
   CHECK(since(start) < 5s);
   CHECK(job->state() == JobState::Cancelled);
