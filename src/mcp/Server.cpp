@@ -328,9 +328,13 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
     }
     handoff->ended.notify_all();
     if (!taskId.empty()) {
+      // A tasks/cancel that came when the work was already done (say, the MP4 downloaded): our
+      // tools then answer status "completed", and the task keeps that result.
+      const bool workDone = !answer.value("isError", false) && answer["structuredContent"].is_object() &&
+                            answer["structuredContent"].value("status", std::string()) == "completed";
       // The task's result is the CallToolResult the call would have answered, resultType and all:
       // a 2026-07-28 client parses it as one (ext-tasks rejects it without resultType).
-      taskStore_.complete(taskId, complete(std::move(answer), era));
+      taskStore_.complete(taskId, complete(std::move(answer), era), workDone);
     } else {
       reply->result(complete(std::move(answer), era));
     }
