@@ -366,6 +366,10 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
     reply.error(kInvalidParams, "Invalid params: " + method + " needs a 'taskId'");
     return;
   }
+  if (method == "tasks/update" && !(params.contains("inputResponses") && params["inputResponses"].is_object())) {
+    reply.error(kInvalidParams, "Invalid params: tasks/update needs 'inputResponses', an object of responses by key");
+    return;
+  }
   auto known = taskStore_.detailed(taskId);
   if (!known && method == "tasks/get") {
     // A task of an earlier server process that saved how to take it up again.
@@ -386,7 +390,10 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
     taskStore_.cancel(taskId);
     reply.result(complete(json::object(), era));
   } else {
-    reply.error(kInvalidParams, "Invalid params: task " + taskId + " asks for no input; there is nothing to update");
+    // No task of ours ever asks for input, so no key is ever outstanding: "A server SHOULD ignore
+    // any inputResponses responses mapped to a key that is not currently outstanding for the task",
+    // and "On success, the server MUST acknowledge the request with an empty result."
+    reply.result(complete(json::object(), era));
   }
 }
 

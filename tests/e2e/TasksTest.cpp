@@ -50,8 +50,10 @@ struct Fixture {
     return server->request("tools/call", {{"name", tool}, {"arguments", std::move(arguments)}, {"_meta", meta(declareTasks)}},
                            30s);
   }
-  json tasks(const std::string& method, const std::string& taskId, bool declareTasks = true) {
-    return server->request(method, {{"taskId", taskId}, {"_meta", meta(declareTasks)}});
+  json tasks(const std::string& method, const std::string& taskId, bool declareTasks = true, json extra = json::object()) {
+    extra["taskId"] = taskId;
+    extra["_meta"] = meta(declareTasks);
+    return server->request(method, std::move(extra));
   }
   // An export of a slow render from a session with a timeline: it becomes a task; its id.
   std::string exportTask() {
@@ -143,7 +145,31 @@ TEST_CASE("tasks: a slow chat turn becomes a task and completes with the whole r
   CHECK(done["result"]["structuredContent"]["status"] == "completed");
   CHECK(textOf(done["result"]).find("All done.") != std::string::npos);
   CHECK(f.backend.requestsTo("/run_sse").size() == 1);  // one turn: never re-sent
-  CHECK(f.tasks("tasks/update", started["result"]["taskId"])["error"]["code"] == -32602);
+}
+
+// "A server SHOULD ignore any inputResponses responses mapped to a key that is not currently
+// outstanding for the task" and "On success, the server MUST acknowledge the request with an empty
+// result": no key of ours is ever outstanding.
+TEST_CASE("tasks: tasks/update is acknowledged with an empty result and changes nothing", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  const json responses{{"inputResponses", {{"never_issued", {{"action", "accept"}, {"content", json::object()}}}}}};
+
+  auto ack = f.tasks("tasks/update", taskId, true, responses);
+  INFO(ack.dump());
+  REQUIRE(ack.contains("result"));
+  auto fields = ack["result"];
+  fields.erase("_meta");
+  CHECK(fields == json{{"resultType", "complete"}});
+  CHECK(f.tasks("tasks/update", taskId)["error"]["code"] == -32602);  // no inputResponses: malformed
+  CHECK(f.tasks("tasks/update", "task_unknown", true, responses)["error"]["code"] == -32602);
+  CHECK(f.tasks("tasks/update", taskId, /*declareTasks=*/false, responses)["error"]["code"] == -32021);
+
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");
+  CHECK(done["result"]["structuredContent"]["status"] == "completed");
+  CHECK(f.tasks("tasks/update", taskId, true, responses)["result"]["resultType"] == "complete");  // finished too
 }
 
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
