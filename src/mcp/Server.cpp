@@ -387,6 +387,8 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
   if (method == "tasks/get") {
     reply.result(complete(std::move(*known), era));
   } else if (method == "tasks/cancel") {
+    // Acknowledged for a finished task too: cancellation is cooperative, and a finished task stays
+    // as it ended ("MAY ultimately reach a terminal status other than cancelled").
     taskStore_.cancel(taskId);
     reply.result(complete(json::object(), era));
   } else {

@@ -172,6 +172,23 @@ TEST_CASE("tasks: tasks/update is acknowledged with an empty result and changes 
   CHECK(f.tasks("tasks/update", taskId, true, responses)["result"]["resultType"] == "complete");  // finished too
 }
 
+TEST_CASE("tasks: tasks/cancel of a finished task is acknowledged and the task keeps its result", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  auto done = f.finished(taskId);
+  REQUIRE(done["status"] == "completed");
+
+  CHECK(f.tasks("tasks/cancel", taskId)["result"]["resultType"] == "complete");
+  auto after = resultOf(f.tasks("tasks/get", taskId));
+  CHECK(after["status"] == "completed");
+  CHECK(after["result"] == done["result"]);
+  for (const auto& request : f.backend.requestsTo("/api/render/proxy/lambda/", "POST")) {
+    CHECK(request["path"].get<std::string>().find("/cancel") == std::string::npos);
+  }
+  CHECK(f.tasks("tasks/cancel", "task_unknown")["error"]["code"] == -32602);
+  CHECK(f.tasks("tasks/cancel", taskId, /*declareTasks=*/false)["error"]["code"] == -32021);
+}
+
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
   Fixture f;
   const auto taskId = f.exportTask();
