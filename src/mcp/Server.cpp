@@ -288,16 +288,25 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
       handoff->resumeArguments = resumeArguments;
       if (!handoff->taskId.empty()) taskStore_.setResume(handoff->taskId, resumeArguments);
     };
-    // The task's status message follows the call's progress, token or not.
+    // Until a task takes the call over, progress goes to the request's token; from then on only to
+    // the task's status message: the request was answered, and progress "MUST only reference tokens
+    // that were provided in an active request" (notifications/progress and notifications/message
+    // "are not supported on tasks in general", says the extension). The handoff mutex is held while
+    // sending, so that nothing for the request follows the CreateTaskResult on the wire.
     progress = [this, handoff, relay = std::move(progress)](double value, std::optional<double> total,
                                                              const std::string& message) {
-      if (relay) relay(value, total, message);
-      std::string taskId;
-      {
-        std::lock_guard lock(handoff->mutex);
-        taskId = handoff->taskId;
+      std::unique_lock lock(handoff->mutex);
+      if (handoff->taskId.empty()) {
+        if (relay) relay(value, total, message);
+        return;
       }
-      if (!taskId.empty()) taskStore_.setStatusMessage(taskId, message);
+      auto taskId = handoff->taskId;
+      lock.unlock();
+      taskStore_.setStatusMessage(taskId, message);
+    };
+    log = [handoff, relay = std::move(log)](const std::string& level, const std::string& message) {
+      std::lock_guard lock(handoff->mutex);
+      if (handoff->taskId.empty() && relay) relay(level, message);  // to stderr all the same (ToolContext::log)
     };
   }
   std::string clientName = era.clientName;

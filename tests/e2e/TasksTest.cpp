@@ -189,6 +189,39 @@ TEST_CASE("tasks: tasks/cancel of a finished task is acknowledged and the task k
   CHECK(f.tasks("tasks/cancel", taskId, /*declareTasks=*/false)["error"]["code"] == -32021);
 }
 
+// Progress "MUST only reference tokens that were provided in an active request"; the CreateTaskResult
+// ended the request, and the extension says notifications/progress and notifications/message "are
+// not supported on tasks in general". Nor is notifications/cancelled a way to cancel a task.
+TEST_CASE("tasks: once a task answered the call, no progress or log for it, and notifications/cancelled "
+          "does not cancel it", "[e2e][tasks]") {
+  Fixture f;
+  f.editedSession();
+  f.backend.configure({{"render_steps", kSlowRender}});
+  json callMeta = meta(true);
+  callMeta["progressToken"] = "export-progress";
+  callMeta["io.modelcontextprotocol/logLevel"] = "debug";
+  auto started = f.server->request("tools/call", {{"name", "export"}, {"arguments", json::object()}, {"_meta", callMeta}}, 30s);
+  INFO(started.dump());
+  REQUIRE(started["result"]["resultType"] == "task");
+  const std::string taskId = started["result"]["taskId"];
+  f.server->send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", started["id"]}}}});
+
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");  // not cancelled by notifications/cancelled
+  CHECK(done["result"]["structuredContent"]["status"] == "completed");
+
+  bool answered = false;
+  for (const auto& message : f.server->messages()) {
+    if (message.contains("id") && message["id"] == started["id"]) answered = true;
+    if (!answered || message.contains("id")) continue;
+    INFO(message.dump());
+    CHECK_FALSE(message.value("method", std::string()) == "notifications/progress");
+    CHECK_FALSE(message.value("method", std::string()) == "notifications/message");
+  }
+  CHECK(answered);
+}
+
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
   Fixture f;
   const auto taskId = f.exportTask();
