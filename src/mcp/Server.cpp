@@ -380,8 +380,9 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
     return;
   }
   auto known = taskStore_.detailed(taskId);
-  if (!known && method == "tasks/get") {
-    // A task of an earlier server process that saved how to take it up again.
+  if (!known) {
+    // A task of an earlier server process that saved how to take it up again: known to us, for
+    // tasks/cancel (which then cancels the work) and tasks/update as much as for tasks/get.
     if (auto saved = taskStore_.saved(taskId); saved && tools_.find(saved->tool)) {
       std::stop_source stop;
       taskStore_.adopt(taskId, *saved, stop);

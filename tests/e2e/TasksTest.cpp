@@ -251,6 +251,25 @@ TEST_CASE("tasks: a render task survives kill -9 and a restart", "[e2e][tasks]")
   CHECK(f.backend.requestsTo("/api/render/proxy/lambda", "POST").size() == 1);
 }
 
+TEST_CASE("tasks: after a restart, tasks/cancel alone cancels a saved render task", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  ::kill(f.server->pid(), SIGKILL);
+  REQUIRE(f.server->waitExit(5s));
+  f.start();
+  auto ack = f.tasks("tasks/cancel", taskId);  // the first request about it since the restart
+  INFO(ack.dump());
+  CHECK(ack["result"]["resultType"] == "complete");
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "cancelled");
+  bool cancelled = false;
+  for (const auto& request : f.backend.requestsTo("/api/render/proxy/lambda/", "POST")) {
+    if (request["path"].get<std::string>().find("/cancel") != std::string::npos) cancelled = true;
+  }
+  CHECK(cancelled);
+}
+
 TEST_CASE("tasks: export during a running turn waits for it, or names it", "[e2e][tasks]") {
   Fixture f;
   resultOf(f.server->callTool("create_session"));
