@@ -164,6 +164,18 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     handlePromptsGet(request.params, reply, era);
   } else if (method == "tasks/get" || method == "tasks/cancel" || method == "tasks/update") {
     handleTasks(method, request.params, reply, era);
+  } else if (method == "subscriptions/listen") {
+    // We offer no subscriptions (no list changes, no resources, no notifications/tasks, which the
+    // tasks extension leaves optional). The extension's capability rule still comes first: "If a
+    // client requests task status notifications but does not declare the
+    // io.modelcontextprotocol/tasks extension capability, the server MUST return" -32021.
+    json notifications = request.params.is_object() ? request.params.value("notifications", json()) : json();
+    if (notifications.is_object() && notifications.contains("taskIds") && !declaresTasks(meta)) {
+      reply.error(kMissingRequiredClientCapability, "Missing required client capability",
+                  json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+      return;
+    }
+    reply.error(kMethodNotFound, "Method not found: " + method + " (this server sends no notifications on subscriptions)");
   } else if (method == "logging/setLevel") {
     auto level = support::textAt(request.params, "level");
     if (logLevelRank(level) < 0) {

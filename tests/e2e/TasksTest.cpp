@@ -1,7 +1,8 @@
 // End-to-end: the MCP tasks extension (io.modelcontextprotocol/tasks, 2026-07-28). A long export or
 // chat turn from a client that declared the extension becomes a task that tasks/get resolves to the
-// same result a blocking call gives; tasks/cancel stops the work; a render task survives kill -9;
-// a client that did not declare the extension never gets a task.
+// same result a blocking call gives; tasks/cancel stops the work; tasks/update is acknowledged (no
+// task of ours asks for input); a render task survives kill -9; once a task answered the call, no
+// progress for it reaches the client; a client that did not declare the extension never gets a task.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -220,6 +221,19 @@ TEST_CASE("tasks: once a task answered the call, no progress or log for it, and 
     CHECK_FALSE(message.value("method", std::string()) == "notifications/message");
   }
   CHECK(answered);
+}
+
+TEST_CASE("tasks: subscriptions/listen for task notifications needs the extension declared", "[e2e][tasks]") {
+  Fixture f;
+  auto listen = [&](bool declareTasks) {
+    return f.server->request("subscriptions/listen",
+                             {{"notifications", {{"taskIds", json::array({"task_x"})}}}, {"_meta", meta(declareTasks)}});
+  };
+  auto refused = listen(false);
+  INFO(refused.dump());
+  CHECK(refused["error"]["code"] == -32021);
+  CHECK(refused["error"]["data"]["requiredCapabilities"]["extensions"].contains("io.modelcontextprotocol/tasks"));
+  CHECK(listen(true)["error"]["code"] == -32601);  // we send no notifications on subscriptions
 }
 
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
