@@ -164,6 +164,18 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     handlePromptsGet(request.params, reply, era);
   } else if (method == "tasks/get" || method == "tasks/cancel" || method == "tasks/update") {
     handleTasks(method, request.params, reply, era);
+  } else if (method == "subscriptions/listen") {
+    // We offer no subscriptions (no list changes, no resources, no notifications/tasks, which the
+    // tasks extension leaves optional). The extension's capability rule still comes first: "If a
+    // client requests task status notifications but does not declare the
+    // io.modelcontextprotocol/tasks extension capability, the server MUST return" -32021.
+    json notifications = request.params.is_object() ? request.params.value("notifications", json()) : json();
+    if (notifications.is_object() && notifications.contains("taskIds") && !declaresTasks(meta)) {
+      reply.error(kMissingRequiredClientCapability, "Missing required client capability",
+                  json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+      return;
+    }
+    reply.error(kMethodNotFound, "Method not found: " + method + " (this server sends no notifications on subscriptions)");
   } else if (method == "logging/setLevel") {
     auto level = support::textAt(request.params, "level");
     if (logLevelRank(level) < 0) {
@@ -288,16 +300,25 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
       handoff->resumeArguments = resumeArguments;
       if (!handoff->taskId.empty()) taskStore_.setResume(handoff->taskId, resumeArguments);
     };
-    // The task's status message follows the call's progress, token or not.
+    // Until a task takes the call over, progress goes to the request's token; from then on only to
+    // the task's status message: the request was answered, and progress "MUST only reference tokens
+    // that were provided in an active request" (notifications/progress and notifications/message
+    // "are not supported on tasks in general", says the extension). The handoff mutex is held while
+    // sending, so that nothing for the request follows the CreateTaskResult on the wire.
     progress = [this, handoff, relay = std::move(progress)](double value, std::optional<double> total,
                                                              const std::string& message) {
-      if (relay) relay(value, total, message);
-      std::string taskId;
-      {
-        std::lock_guard lock(handoff->mutex);
-        taskId = handoff->taskId;
+      std::unique_lock lock(handoff->mutex);
+      if (handoff->taskId.empty()) {
+        if (relay) relay(value, total, message);
+        return;
       }
-      if (!taskId.empty()) taskStore_.setStatusMessage(taskId, message);
+      auto taskId = handoff->taskId;
+      lock.unlock();
+      taskStore_.setStatusMessage(taskId, message);
+    };
+    log = [handoff, relay = std::move(log)](const std::string& level, const std::string& message) {
+      std::lock_guard lock(handoff->mutex);
+      if (handoff->taskId.empty() && relay) relay(level, message);  // to stderr all the same (ToolContext::log)
     };
   }
   std::string clientName = era.clientName;
@@ -328,9 +349,13 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
     }
     handoff->ended.notify_all();
     if (!taskId.empty()) {
+      // A tasks/cancel that came when the work was already done (say, the MP4 downloaded): our
+      // tools then answer status "completed", and the task keeps that result.
+      const bool workDone = !answer.value("isError", false) && answer["structuredContent"].is_object() &&
+                            answer["structuredContent"].value("status", std::string()) == "completed";
       // The task's result is the CallToolResult the call would have answered, resultType and all:
       // a 2026-07-28 client parses it as one (ext-tasks rejects it without resultType).
-      taskStore_.complete(taskId, complete(std::move(answer), era));
+      taskStore_.complete(taskId, complete(std::move(answer), era), workDone);
     } else {
       reply->result(complete(std::move(answer), era));
     }
@@ -362,9 +387,14 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
     reply.error(kInvalidParams, "Invalid params: " + method + " needs a 'taskId'");
     return;
   }
+  if (method == "tasks/update" && !(params.contains("inputResponses") && params["inputResponses"].is_object())) {
+    reply.error(kInvalidParams, "Invalid params: tasks/update needs 'inputResponses', an object of responses by key");
+    return;
+  }
   auto known = taskStore_.detailed(taskId);
-  if (!known && method == "tasks/get") {
-    // A task of an earlier server process that saved how to take it up again.
+  if (!known) {
+    // A task of an earlier server process that saved how to take it up again: known to us, for
+    // tasks/cancel (which then cancels the work) and tasks/update as much as for tasks/get.
     if (auto saved = taskStore_.saved(taskId); saved && tools_.find(saved->tool)) {
       std::stop_source stop;
       taskStore_.adopt(taskId, *saved, stop);
@@ -379,10 +409,15 @@ void Server::handleTasks(const std::string& method, const json& params, jsonrpc:
   if (method == "tasks/get") {
     reply.result(complete(std::move(*known), era));
   } else if (method == "tasks/cancel") {
+    // Acknowledged for a finished task too: cancellation is cooperative, and a finished task stays
+    // as it ended ("MAY ultimately reach a terminal status other than cancelled").
     taskStore_.cancel(taskId);
     reply.result(complete(json::object(), era));
   } else {
-    reply.error(kInvalidParams, "Invalid params: task " + taskId + " asks for no input; there is nothing to update");
+    // No task of ours ever asks for input, so no key is ever outstanding: "A server SHOULD ignore
+    // any inputResponses responses mapped to a key that is not currently outstanding for the task",
+    // and "On success, the server MUST acknowledge the request with an empty result."
+    reply.result(complete(json::object(), era));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "mcp/Tasks.h"
 
+#include <ctime>
+
 #include <spdlog/spdlog.h>
 
 #include "mcp/Protocol.h"
@@ -7,6 +9,36 @@
 #include "support/JsonAccess.h"
 
 namespace nemo::mcp {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::system_clock;
+
+// The saved createdAt of a task taken up after a restart ("2026-11-29T23:06:03Z"); now if unreadable.
+system_clock::time_point parseIsoTime(const std::string& text) {
+  std::tm tm{};
+  const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return system_clock::now();
+  return system_clock::from_time_t(::timegm(&tm));
+}
+
+// Saved entries whose time is over; true when there were some.
+bool eraseExpired(json& tasks) {
+  if (!tasks.is_object()) return false;
+  const auto now = support::isoTimeNow();
+  bool erased = false;
+  for (auto it = tasks.begin(); it != tasks.end();) {
+    if (support::textAt(*it, "expires_at") < now) {
+      it = tasks.erase(it);
+      erased = true;
+    } else {
+      ++it;
+    }
+  }
+  return erased;
+}
+
+}  // namespace
 
 bool declaresTasks(const json& meta) {
   auto capabilities = meta.find(kMetaClientCapabilities);
@@ -17,14 +49,18 @@ bool declaresTasks(const json& meta) {
 
 TaskStore::TaskStore(TaskOptions options) : options_(std::move(options)) {
   if (!options_.file.empty()) file_.emplace(options_.file);
+  pruneSaved();  // tasks of earlier processes that nobody asked for again
 }
 
 json TaskStore::view(const std::string& taskId, const Task& task) const {
+  // ttlMs is "from creation" (the extension): createdAt + ttlMs is when the task may go. It is kept
+  // ttl after its call ended, and a running call's end is now at the earliest.
+  auto lived = std::chrono::duration_cast<milliseconds>(task.ended.value_or(system_clock::now()) - task.created);
   json out{{"taskId", taskId},
            {"status", task.status},
            {"createdAt", task.createdAt},
            {"lastUpdatedAt", task.lastUpdatedAt},
-           {"ttlMs", options_.ttl.count()},
+           {"ttlMs", (std::max(lived, milliseconds(0)) + options_.ttl).count()},
            {"pollIntervalMs", options_.pollInterval.count()}};
   if (!task.statusMessage.empty()) out["statusMessage"] = task.statusMessage;
   if (task.status == "completed") out["result"] = task.result;
@@ -41,8 +77,8 @@ json TaskStore::create(const std::string& taskId, const std::string& tool, std::
   prune();
   Task task;
   task.tool = tool;
-  task.createdAt = task.lastUpdatedAt = support::isoTimeNow();
-  task.expires = std::chrono::steady_clock::now() + options_.ttl;
+  task.created = system_clock::now();
+  task.createdAt = task.lastUpdatedAt = support::isoTime(task.created);
   task.stop = std::move(stop);
   task.statusMessage = "Still working; the result will be here when it is done.";
   auto [slot, inserted] = tasks_.insert_or_assign(taskId, std::move(task));
@@ -53,9 +89,9 @@ void TaskStore::adopt(const std::string& taskId, const Saved& saved, std::stop_s
   std::lock_guard lock(mutex_);
   Task task;
   task.tool = saved.tool;
-  task.createdAt = saved.createdAt.empty() ? support::isoTimeNow() : saved.createdAt;
+  task.created = parseIsoTime(saved.createdAt);
+  task.createdAt = support::isoTime(task.created);
   task.lastUpdatedAt = support::isoTimeNow();
-  task.expires = std::chrono::steady_clock::now() + options_.ttl;
   task.stop = std::move(stop);
   task.statusMessage = "Taken up again after a restart of the server.";
   tasks_.insert_or_assign(taskId, std::move(task));
@@ -74,11 +110,7 @@ void TaskStore::setResume(const std::string& taskId, const json& arguments) {
   auto expiresAt = support::isoTime(std::chrono::system_clock::now() + options_.ttl);
   auto error = file_->update([&](json& data) {
     if (!data["tasks"].is_object()) data["tasks"] = json::object();
-    // Expired entries go whenever the file is written.
-    const auto now = support::isoTimeNow();
-    for (auto it = data["tasks"].begin(); it != data["tasks"].end();) {
-      it = support::textAt(*it, "expires_at") < now ? data["tasks"].erase(it) : std::next(it);
-    }
+    eraseExpired(data["tasks"]);  // whenever the file is written anyway
     data["tasks"][taskId] = {{"tool", tool}, {"arguments", arguments}, {"created_at", createdAt}, {"expires_at", expiresAt}};
   });
   if (error) spdlog::warn("could not save task {} for after a restart: {}", taskId, *error);
@@ -88,6 +120,16 @@ void TaskStore::forget(const std::string& taskId) {
   if (!file_ || !file_->read()["tasks"].contains(taskId)) return;
   auto error = file_->update([&](json& data) {
     if (data["tasks"].is_object()) data["tasks"].erase(taskId);
+  });
+  if (error) spdlog::warn("could not update the saved tasks: {}", *error);
+}
+
+void TaskStore::pruneSaved() {
+  if (!file_) return;
+  auto tasks = file_->read().value("tasks", json::object());
+  if (!eraseExpired(tasks)) return;  // nothing to write: most starts
+  auto error = file_->update([](json& data) {
+    if (data.contains("tasks")) eraseExpired(data["tasks"]);
   });
   if (error) spdlog::warn("could not update the saved tasks: {}", *error);
 }
@@ -111,16 +153,22 @@ void TaskStore::setStatusMessage(const std::string& taskId, const std::string& m
   found->second.lastUpdatedAt = support::isoTimeNow();
 }
 
-void TaskStore::complete(const std::string& taskId, json callToolResult) {
+void TaskStore::complete(const std::string& taskId, json callToolResult, bool workDone) {
   {
     std::lock_guard lock(mutex_);
     auto found = tasks_.find(taskId);
-    if (found == tasks_.end()) return;
+    if (found == tasks_.end() || found->second.status != "working") return;
     Task& task = found->second;
-    task.status = task.cancelRequested ? "cancelled" : "completed";
-    task.statusMessage = task.cancelRequested ? "Cancelled." : "Done.";
-    task.result = std::move(callToolResult);
-    task.lastUpdatedAt = support::isoTimeNow();
+    // "cancelled: the request was cancelled before completion"; a cancel that came too late MAY
+    // end in another terminal status, and then the finished work's result is not thrown away.
+    bool cancelled = task.cancelRequested && !workDone;
+    task.status = cancelled ? "cancelled" : "completed";
+    task.statusMessage = cancelled               ? "Cancelled."
+                         : task.cancelRequested ? "Done before the cancel took effect."
+                                                : "Done.";
+    if (!cancelled) task.result = std::move(callToolResult);
+    task.ended = system_clock::now();
+    task.lastUpdatedAt = support::isoTime(*task.ended);
     task.expires = std::chrono::steady_clock::now() + options_.ttl;
   }
   forget(taskId);  // finished: nothing to take up again after a restart

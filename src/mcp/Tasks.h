@@ -1,8 +1,10 @@
 // The MCP tasks extension (io.modelcontextprotocol/tasks, revision 2026-07-28): a tools/call from a
 // client that declared the extension, still running after a first window, is answered with a task
 // handle; the call goes on and its final CallToolResult is kept for tasks/get until the task
-// expires. Tasks whose tool gave arguments to resume it are saved, so that tasks/get after a
-// restart of the server runs the tool again with them. Knows nothing of NemoVideo.
+// expires. Tasks whose tool gave arguments to resume it are saved, so that a tasks/* request after
+// a restart of the server runs the tool again with them. Knows nothing of NemoVideo.
+// No task of ours ever asks the client for input (input_required) or fails with a JSON-RPC error
+// (failed): a tool's failure is a completed task whose result has isError, as the extension says.
 // Thread-safe.
 #pragma once
 
@@ -27,7 +29,9 @@ inline constexpr int kMissingRequiredClientCapability = -32021;
 
 struct TaskOptions {
   std::chrono::milliseconds firstWindow{5000};  // a call done by then is answered as usual
-  std::chrono::milliseconds ttl{std::chrono::hours(1)};  // kept this long after it was created
+  // A task is kept this long after its call ended; never dropped while the call runs. The ttlMs a
+  // client sees counts from createdAt, as the extension defines it, so it grows to match.
+  std::chrono::milliseconds ttl{std::chrono::hours(1)};
   std::chrono::milliseconds pollInterval{2000};
   std::filesystem::path file;  // where resumable tasks are saved; empty: nowhere
 };
@@ -44,8 +48,9 @@ class TaskStore {
   // Saves what runs the tool again for this task after a restart (e.g. {"render_id": ...}).
   void setResume(const std::string& taskId, const json& arguments);
   void setStatusMessage(const std::string& taskId, const std::string& message);
-  // The call ended: its CallToolResult, or cancelled when a cancel had been asked for.
-  void complete(const std::string& taskId, json callToolResult);
+  // The call ended with this CallToolResult. A task asked to cancel ends cancelled (no result),
+  // unless `workDone`: the work finished before the cancel could take effect, and its result stays.
+  void complete(const std::string& taskId, json callToolResult, bool workDone = false);
 
   // The detailed task for tasks/get; nullopt when unknown or expired.
   std::optional<json> detailed(const std::string& taskId);
@@ -69,7 +74,9 @@ class TaskStore {
     std::string statusMessage;
     std::string createdAt;
     std::string lastUpdatedAt;
-    std::chrono::steady_clock::time_point expires;
+    std::chrono::system_clock::time_point created;  // what a client adds ttlMs to
+    std::optional<std::chrono::system_clock::time_point> ended;
+    std::chrono::steady_clock::time_point expires;  // set when the call ends
     std::stop_source stop;
     bool cancelRequested = false;
     json result;
@@ -77,6 +84,7 @@ class TaskStore {
   json view(const std::string& taskId, const Task& task) const;
   void prune();  // caller holds mutex_
   void forget(const std::string& taskId);  // drops the saved entry, if any
+  void pruneSaved();  // drops the saved entries that expired, if any
 
   TaskOptions options_;
   std::optional<support::SharedJsonFile> file_;

@@ -323,3 +323,36 @@ test('ext-tasks: cancelling a task-backed export cancels the render', { timeout:
   assert.equal(ack.result.resultType, 'complete');
   assert.equal(sent(records, 'notifications/cancelled').length, 0);
 });
+
+test('ext-tasks: tasks/update is acknowledged with an empty result, and the task goes on', { timeout: TASK_TEST_TIMEOUT_MS }, async (t) => {
+  const { client, session, backend, wire } = await connect(t);
+  await editedSession(client, backend);
+  await backend.config({ render_steps: ENDLESS_RENDER });
+
+  const execution = await session.callTool('export', {}, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  assert.equal(execution.kind, 'task');
+  const taskId = execution.handle.taskId;
+  const controller = session.task(taskId);
+  assert.equal(controller.capabilities.inputResponses, true, 'ext-tasks sends tasks/update to a 2026-07-28 server');
+  // No task here ever asks for input, so this key was never issued: "A server SHOULD ignore any
+  // inputResponses responses mapped to a key that is not currently outstanding for the task", and
+  // "On success, the server MUST acknowledge the request with an empty result."
+  await controller.update({ never_issued: { action: 'accept', content: { name: 'Luca' } } });
+  const view = await controller.snapshot();
+  assert.equal(view.status, 'working', JSON.stringify(view.raw));
+
+  await execution.cancel();
+  const { outcome } = await execution.settle();
+  assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
+
+  // On the wire: one tasks/update for the task, answered with nothing but resultType (and _meta).
+  const records = wire();
+  const updates = sent(records, 'tasks/update');
+  assert.equal(updates.length, 1);
+  assertFramed(updates[0].message);
+  assert.equal(updates[0].message.params.taskId, taskId);
+  const ack = answer(records, updates[0]);
+  assert.equal(ack?.error, undefined, JSON.stringify(ack));
+  const { _meta, ...fields } = ack.result;
+  assert.deepEqual(fields, { resultType: 'complete' });
+});

@@ -1,7 +1,8 @@
 // End-to-end: the MCP tasks extension (io.modelcontextprotocol/tasks, 2026-07-28). A long export or
 // chat turn from a client that declared the extension becomes a task that tasks/get resolves to the
-// same result a blocking call gives; tasks/cancel stops the work; a render task survives kill -9;
-// a client that did not declare the extension never gets a task.
+// same result a blocking call gives; tasks/cancel stops the work; tasks/update is acknowledged (no
+// task of ours asks for input); a render task survives kill -9; once a task answered the call, no
+// progress for it reaches the client; a client that did not declare the extension never gets a task.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -50,8 +51,10 @@ struct Fixture {
     return server->request("tools/call", {{"name", tool}, {"arguments", std::move(arguments)}, {"_meta", meta(declareTasks)}},
                            30s);
   }
-  json tasks(const std::string& method, const std::string& taskId, bool declareTasks = true) {
-    return server->request(method, {{"taskId", taskId}, {"_meta", meta(declareTasks)}});
+  json tasks(const std::string& method, const std::string& taskId, bool declareTasks = true, json extra = json::object()) {
+    extra["taskId"] = taskId;
+    extra["_meta"] = meta(declareTasks);
+    return server->request(method, std::move(extra));
   }
   // An export of a slow render from a session with a timeline: it becomes a task; its id.
   std::string exportTask() {
@@ -143,7 +146,94 @@ TEST_CASE("tasks: a slow chat turn becomes a task and completes with the whole r
   CHECK(done["result"]["structuredContent"]["status"] == "completed");
   CHECK(textOf(done["result"]).find("All done.") != std::string::npos);
   CHECK(f.backend.requestsTo("/run_sse").size() == 1);  // one turn: never re-sent
-  CHECK(f.tasks("tasks/update", started["result"]["taskId"])["error"]["code"] == -32602);
+}
+
+// "A server SHOULD ignore any inputResponses responses mapped to a key that is not currently
+// outstanding for the task" and "On success, the server MUST acknowledge the request with an empty
+// result": no key of ours is ever outstanding.
+TEST_CASE("tasks: tasks/update is acknowledged with an empty result and changes nothing", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  const json responses{{"inputResponses", {{"never_issued", {{"action", "accept"}, {"content", json::object()}}}}}};
+
+  auto ack = f.tasks("tasks/update", taskId, true, responses);
+  INFO(ack.dump());
+  REQUIRE(ack.contains("result"));
+  auto fields = ack["result"];
+  fields.erase("_meta");
+  CHECK(fields == json{{"resultType", "complete"}});
+  CHECK(f.tasks("tasks/update", taskId)["error"]["code"] == -32602);  // no inputResponses: malformed
+  CHECK(f.tasks("tasks/update", "task_unknown", true, responses)["error"]["code"] == -32602);
+  CHECK(f.tasks("tasks/update", taskId, /*declareTasks=*/false, responses)["error"]["code"] == -32021);
+
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");
+  CHECK(done["result"]["structuredContent"]["status"] == "completed");
+  CHECK(f.tasks("tasks/update", taskId, true, responses)["result"]["resultType"] == "complete");  // finished too
+}
+
+TEST_CASE("tasks: tasks/cancel of a finished task is acknowledged and the task keeps its result", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  auto done = f.finished(taskId);
+  REQUIRE(done["status"] == "completed");
+
+  CHECK(f.tasks("tasks/cancel", taskId)["result"]["resultType"] == "complete");
+  auto after = resultOf(f.tasks("tasks/get", taskId));
+  CHECK(after["status"] == "completed");
+  CHECK(after["result"] == done["result"]);
+  for (const auto& request : f.backend.requestsTo("/api/render/proxy/lambda/", "POST")) {
+    CHECK(request["path"].get<std::string>().find("/cancel") == std::string::npos);
+  }
+  CHECK(f.tasks("tasks/cancel", "task_unknown")["error"]["code"] == -32602);
+  CHECK(f.tasks("tasks/cancel", taskId, /*declareTasks=*/false)["error"]["code"] == -32021);
+}
+
+// Progress "MUST only reference tokens that were provided in an active request"; the CreateTaskResult
+// ended the request, and the extension says notifications/progress and notifications/message "are
+// not supported on tasks in general". Nor is notifications/cancelled a way to cancel a task.
+TEST_CASE("tasks: once a task answered the call, no progress or log for it, and notifications/cancelled "
+          "does not cancel it", "[e2e][tasks]") {
+  Fixture f;
+  f.editedSession();
+  f.backend.configure({{"render_steps", kSlowRender}});
+  json callMeta = meta(true);
+  callMeta["progressToken"] = "export-progress";
+  callMeta["io.modelcontextprotocol/logLevel"] = "debug";
+  auto started = f.server->request("tools/call", {{"name", "export"}, {"arguments", json::object()}, {"_meta", callMeta}}, 30s);
+  INFO(started.dump());
+  REQUIRE(started["result"]["resultType"] == "task");
+  const std::string taskId = started["result"]["taskId"];
+  f.server->send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", started["id"]}}}});
+
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");  // not cancelled by notifications/cancelled
+  CHECK(done["result"]["structuredContent"]["status"] == "completed");
+
+  bool answered = false;
+  for (const auto& message : f.server->messages()) {
+    if (message.contains("id") && message["id"] == started["id"]) answered = true;
+    if (!answered || message.contains("id")) continue;
+    INFO(message.dump());
+    CHECK_FALSE(message.value("method", std::string()) == "notifications/progress");
+    CHECK_FALSE(message.value("method", std::string()) == "notifications/message");
+  }
+  CHECK(answered);
+}
+
+TEST_CASE("tasks: subscriptions/listen for task notifications needs the extension declared", "[e2e][tasks]") {
+  Fixture f;
+  auto listen = [&](bool declareTasks) {
+    return f.server->request("subscriptions/listen",
+                             {{"notifications", {{"taskIds", json::array({"task_x"})}}}, {"_meta", meta(declareTasks)}});
+  };
+  auto refused = listen(false);
+  INFO(refused.dump());
+  CHECK(refused["error"]["code"] == -32021);
+  CHECK(refused["error"]["data"]["requiredCapabilities"]["extensions"].contains("io.modelcontextprotocol/tasks"));
+  CHECK(listen(true)["error"]["code"] == -32601);  // we send no notifications on subscriptions
 }
 
 TEST_CASE("tasks: tasks/cancel cancels the render at NemoVideo", "[e2e][tasks]") {
@@ -173,6 +263,25 @@ TEST_CASE("tasks: a render task survives kill -9 and a restart", "[e2e][tasks]")
   CHECK(done["result"]["structuredContent"]["status"] == "completed");
   CHECK(std::filesystem::exists(done["result"]["structuredContent"]["path"].get<std::string>()));
   CHECK(f.backend.requestsTo("/api/render/proxy/lambda", "POST").size() == 1);
+}
+
+TEST_CASE("tasks: after a restart, tasks/cancel alone cancels a saved render task", "[e2e][tasks]") {
+  Fixture f;
+  const auto taskId = f.exportTask();
+  ::kill(f.server->pid(), SIGKILL);
+  REQUIRE(f.server->waitExit(5s));
+  f.start();
+  auto ack = f.tasks("tasks/cancel", taskId);  // the first request about it since the restart
+  INFO(ack.dump());
+  CHECK(ack["result"]["resultType"] == "complete");
+  auto done = f.finished(taskId);
+  INFO(done.dump());
+  CHECK(done["status"] == "cancelled");
+  bool cancelled = false;
+  for (const auto& request : f.backend.requestsTo("/api/render/proxy/lambda/", "POST")) {
+    if (request["path"].get<std::string>().find("/cancel") != std::string::npos) cancelled = true;
+  }
+  CHECK(cancelled);
 }
 
 TEST_CASE("tasks: export during a running turn waits for it, or names it", "[e2e][tasks]") {

@@ -1,10 +1,13 @@
 // Tests of the MCP server end to end at unit level, over two pipes: the initialize handshake,
-// tools/call of fake tools (results, isError, a throwing tool), validation, and the modern _meta era.
+// tools/call of fake tools (results, isError, a throwing tool), validation, the modern _meta era,
+// and how a task that was asked to cancel ends.
 #include "mcp/Server.h"
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <future>
+#include <thread>
 
 #include "../support/TestUtil.h"
 #include "mcp/Protocol.h"
@@ -56,10 +59,12 @@ struct ServerHarness {
   std::unique_ptr<Server> server;
   std::future<bool> served;
 
-  ServerHarness() {
+  explicit ServerHarness(nemo::mcp::TaskOptions taskOptions = {},
+                         const std::function<void(ToolRegistry&)>& moreTools = {}) {
     registerFakes(registry);
+    if (moreTools) moreTools(registry);
     server = std::make_unique<Server>(nemo::mcp::ServerIdentity{"nemo-test", "Nemo Test", "9.9.9", "Use the tools."},
-                                      registry, std::vector<nemo::mcp::Prompt>{});
+                                      registry, std::vector<nemo::mcp::Prompt>{}, std::move(taskOptions));
     served = std::async(std::launch::async, [this] {
       return server->serve(in.readFd(), out.writeFd(), nemo::jsonrpc::ConnectionOptions{1024 * 1024, 1000ms});
     });
@@ -266,4 +271,58 @@ TEST_CASE("serve() returns true at end of input when every call finished", "[mcp
   h.in.closeWrite();
   REQUIRE(h.served.wait_for(2s) == std::future_status::ready);
   CHECK(h.served.get());
+}
+
+// "cancelled: the request was cancelled before completion"; a cancel "MAY ultimately reach a
+// terminal status other than cancelled if the work finished before cancellation could take effect".
+TEST_CASE("a task asked to cancel keeps its result when the work was done first, else ends cancelled",
+          "[mcp][server][tasks]") {
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  nemo::mcp::TaskOptions options;
+  options.firstWindow = 50ms;
+  ServerHarness h(options, [opened](ToolRegistry& registry) {
+    // Ends the way the test says, whatever the cancel: the work is done, or it honoured the cancel.
+    REQUIRE_FALSE(registry
+                      .addWithDescriptor(descriptor("export", {{"end", {{"type", "string"}}}}),
+                                         [opened](const json& arguments, ToolContext&) {
+                                           opened.wait_for(5s);
+                                           auto end = arguments.value("end", std::string());
+                                           return ToolResult::success("ended " + end, json{{"status", end}});
+                                         })
+                      .has_value());
+  });
+  json meta = modernMeta();
+  meta[nemo::mcp::kMetaClientCapabilities] = {{"extensions", {{nemo::mcp::kTasksExtension, json::object()}}}};
+  int id = 10;
+  auto start = [&](const std::string& end) {
+    auto reply = h.call(++id, "tools/call", {{"name", "export"}, {"arguments", {{"end", end}}}, {"_meta", meta}});
+    INFO(reply.dump());
+    REQUIRE(reply["result"]["resultType"] == "task");
+    return reply["result"]["taskId"].get<std::string>();
+  };
+  const auto workDone = start("completed");
+  const auto honoured = start("cancelled");
+  for (const auto& taskId : {workDone, honoured}) {
+    CHECK(h.call(++id, "tasks/cancel", {{"taskId", taskId}, {"_meta", meta}})["result"]["resultType"] == "complete");
+  }
+  gate.set_value();
+
+  auto finished = [&](const std::string& taskId) {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    json task;
+    do {
+      std::this_thread::sleep_for(20ms);
+      task = h.call(++id, "tasks/get", {{"taskId", taskId}, {"_meta", meta}})["result"];
+    } while (task["status"] == "working" && std::chrono::steady_clock::now() < deadline);
+    return task;
+  };
+  auto done = finished(workDone);
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");
+  CHECK(done["result"]["structuredContent"]["status"] == "completed");
+  auto cancelled = finished(honoured);
+  INFO(cancelled.dump());
+  CHECK(cancelled["status"] == "cancelled");
+  CHECK_FALSE(cancelled.contains("result"));
 }
