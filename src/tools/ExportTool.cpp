@@ -2,6 +2,7 @@
 // bounded wait (a render still running comes back with a render_id to wait on, even after a
 // restart); also cancels a render.
 #include <algorithm>
+#include <cstdio>
 
 #include "nemo/api/Draft.h"
 #include "nemo/renders/FilePlacement.h"

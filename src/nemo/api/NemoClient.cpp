@@ -5,9 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "nemo/api/Sessions.h"
-#include "support/Pause.h"
 #include "support/Files.h"
 #include "support/JsonAccess.h"
+#include "support/Pause.h"
 #include "support/Secrets.h"
 #include "support/UntrustedJson.h"
 

@@ -1,6 +1,8 @@
 #include "nemo/renders/RenderDownload.h"
 
 #include <fstream>
+#include <string_view>
+#include <system_error>
 
 #include <spdlog/spdlog.h>
 
