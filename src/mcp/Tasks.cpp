@@ -105,6 +105,8 @@ void TaskStore::setResume(const std::string& taskId, const json& arguments) {
     if (found == tasks_.end()) return;
     tool = found->second.tool;
     createdAt = found->second.createdAt;
+    found->second.resumeArguments = arguments;
+    found->second.savedAt = std::chrono::steady_clock::now();
   }
   if (!file_) return;
   auto expiresAt = support::isoTime(std::chrono::system_clock::now() + options_.ttl);
@@ -146,11 +148,19 @@ std::optional<TaskStore::Saved> TaskStore::saved(const std::string& taskId) {
 }
 
 void TaskStore::setStatusMessage(const std::string& taskId, const std::string& message) {
-  std::lock_guard lock(mutex_);
-  auto found = tasks_.find(taskId);
-  if (found == tasks_.end() || found->second.status != "working") return;
-  found->second.statusMessage = message;
-  found->second.lastUpdatedAt = support::isoTimeNow();
+  std::optional<json> saveAgain;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = tasks_.find(taskId);
+    if (found == tasks_.end() || found->second.status != "working") return;
+    found->second.statusMessage = message;
+    found->second.lastUpdatedAt = support::isoTimeNow();
+    // Half its time gone: the saved entry is renewed while the work still shows signs of life.
+    if (found->second.resumeArguments && std::chrono::steady_clock::now() - found->second.savedAt > options_.ttl / 2) {
+      saveAgain = found->second.resumeArguments;
+    }
+  }
+  if (saveAgain) setResume(taskId, *saveAgain);
 }
 
 void TaskStore::complete(const std::string& taskId, json callToolResult, bool workDone) {

@@ -80,6 +80,10 @@ class TaskStore {
     std::stop_source stop;
     bool cancelRequested = false;
     json result;
+    // What setResume saved, and when: a task still working is saved again before its saved
+    // entry expires, so that a crash after an hour of work can still take it up.
+    std::optional<json> resumeArguments;
+    std::chrono::steady_clock::time_point savedAt;
   };
   json view(const std::string& taskId, const Task& task) const;
   void prune();  // caller holds mutex_

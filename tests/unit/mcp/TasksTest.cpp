@@ -148,3 +148,20 @@ TEST_CASE("declaresTasks reads the per-request capabilities", "[mcp][tasks]") {
   CHECK_FALSE(nemo::mcp::declaresTasks({{"io.modelcontextprotocol/clientCapabilities", "tasks"}}));
   CHECK_FALSE(nemo::mcp::declaresTasks(json::object()));
 }
+
+TEST_CASE("a working task's saved entry is renewed as it reports progress, so it outlives its first ttl",
+          "[mcp][tasks]") {
+  nemo::test::TempDir dir;
+  TaskOptions options;
+  options.file = dir / "tasks.json";
+  options.ttl = 4s;
+  TaskStore store(options);
+  store.create("t7", "export", std::stop_source());
+  store.setResume("t7", {{"render_id", "render_7"}});
+  std::this_thread::sleep_for(2500ms);  // past half its time
+  store.setStatusMessage("t7", "Rendering 50%");
+  std::this_thread::sleep_for(2500ms);  // the first entry would have expired a second ago
+  auto saved = TaskStore(options).saved("t7");
+  REQUIRE(saved.has_value());  // a crash now can still take the render's task up again
+  CHECK(saved->arguments == json{{"render_id", "render_7"}});
+}
