@@ -229,14 +229,15 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     // What a task needs to answer after a restart of the server, when the turn itself is gone:
     // saved again once the turn has read the timeline it starts from.
     const auto sessionId = turn->read([](auto, const api::ChatTurnView& view) { return view.sessionId; });
+    nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", sessionId}};
+    context.resumeWith(resume);
     bool timelineSaved = false;
-    auto saveResume = [&] {
+    auto saveResume = [&] {  // at most once more: each save rewrites the tasks file
       if (timelineSaved) return;
-      nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", sessionId}};
-      if (auto before = turn->read([](auto, const api::ChatTurnView& view) { return view.timelineBefore; })) {
-        resume["timeline_before"] = *before;
-        timelineSaved = true;
-      }
+      auto before = turn->read([](auto, const api::ChatTurnView& view) { return view.timelineBefore; });
+      if (!before) return;
+      timelineSaved = true;
+      resume["timeline_before"] = *before;
       context.resumeWith(resume);
     };
     saveResume();
