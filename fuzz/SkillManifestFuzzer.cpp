@@ -8,7 +8,7 @@
 using namespace nemo;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto parsed = api::parseSkillManifest(fuzz::asText(data, size));
+  auto parsed = skill::parseSkillManifest(fuzz::asText(data, size));
   if (parsed && (parsed.manifest->slug.empty() || parsed.manifest->version.empty())) {
     fuzz::finding("a manifest was accepted without a name or a version");
   }

@@ -64,12 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto chunked = parse(stream, chunkBytes);
   if (!(whole == chunked)) fuzz::finding("chunks of " + std::to_string(chunkBytes) + " bytes change the events");
 
-  api::ChatTranscript transcript;
+  chat::ChatTranscript transcript;
   std::string live;
   for (const auto& event : whole.events) live += transcript.addPayload(event.data);
   (void)transcript.text();
   // The whole input as one event's data too: most of the reader's work is in the JSON shapes.
-  api::ChatTranscript direct;
+  chat::ChatTranscript direct;
   direct.addPayload(stream);
   return 0;
 }

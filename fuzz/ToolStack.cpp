@@ -6,7 +6,7 @@
 namespace nemo::fuzz {
 
 ToolStack::ToolStack(ToolStackOptions options) : backend_(std::make_shared<FakeBackend>()) {
-  static const auto manifest = *api::loadBundledManifest(api::kDefaultSkill).manifest;
+  static const auto manifest = *skill::loadBundledManifest(skill::kDefaultSkill).manifest;
   api::ClientConfig config;
   config.baseUrl = "http://127.0.0.1:9";  // never dialled: every request ends in the FakeBackend
   config.skillSlug = manifest.slug;
@@ -18,15 +18,15 @@ ToolStack::ToolStack(ToolStackOptions options) : backend_(std::make_shared<FakeB
 
   auto credentials = std::make_shared<api::Credentials>(support::configDirectory() / "credentials.json");
   auto client = std::make_shared<api::NemoClient>(config, backend_, credentials);
-  api::ChatTurnOptions turnOptions;
+  chat::ChatTurnOptions turnOptions;
   turnOptions.idleTimeout = options.chatIdle;
-  api::RenderOptions renderOptions;
+  renders::RenderOptions renderOptions;
   renderOptions.firstPoll = options.firstRenderPoll;
   renderOptions.maxPollFailures = 1;
   services_ = tools::Services{
       client, std::make_shared<api::Sessions>(support::stateDirectory() / "sessions.json", client->origin()),
-      std::make_shared<api::ChatTurns>(client, turnOptions),
-      std::make_shared<api::Renders>(client, backend_, support::stateDirectory() / "renders.json", renderOptions),
+      std::make_shared<chat::ChatTurns>(client, turnOptions),
+      std::make_shared<renders::Renders>(client, backend_, support::stateDirectory() / "renders.json", renderOptions),
       std::chrono::milliseconds(100)};
 
   auto wanted = [&](const char* name) { return options.onlyTool.empty() || options.onlyTool == name; };

@@ -29,7 +29,7 @@ constexpr const char* kInstructions =
     "token, never show tokens or raw JSON.";
 
 // The skill's prompts menu; a manifest without one offers its "Try saying" examples.
-std::vector<mcp::Prompt> promptsOf(const api::SkillManifest& manifest) {
+std::vector<mcp::Prompt> promptsOf(const skill::SkillManifest& manifest) {
   std::vector<mcp::Prompt> prompts;
   for (const auto& prompt : manifest.prompts) {
     std::vector<mcp::PromptArgument> arguments;
@@ -63,13 +63,13 @@ int serve(const Configuration& configuration) {
   auto credentials = std::make_shared<api::Credentials>(support::configDirectory() / "credentials.json");
   auto client = std::make_shared<api::NemoClient>(config, http, credentials);
   auto sessions = std::make_shared<api::Sessions>(support::stateDirectory() / "sessions.json", client->origin());
-  api::ChatTurnOptions turnOptions;
+  chat::ChatTurnOptions turnOptions;
   if (auto idle = environmentNumber("NEMO_CHAT_IDLE_SECONDS")) turnOptions.idleTimeout = std::chrono::seconds(*idle);
-  api::RenderOptions renderOptions;
+  renders::RenderOptions renderOptions;
   if (auto poll = environmentNumber("NEMO_RENDER_POLL_MS")) renderOptions.firstPoll = std::chrono::milliseconds(*poll);
-  tools::Services services{client, sessions, std::make_shared<api::ChatTurns>(client, turnOptions),
-                           std::make_shared<api::Renders>(client, http, support::stateDirectory() / "renders.json",
-                                                          renderOptions)};
+  tools::Services services{client, sessions, std::make_shared<chat::ChatTurns>(client, turnOptions),
+                           std::make_shared<renders::Renders>(client, http, support::stateDirectory() / "renders.json",
+                                                              renderOptions)};
   if (auto interval = environmentNumber("NEMO_PROGRESS_INTERVAL_MS")) {
     services.progressInterval = std::chrono::milliseconds(*interval);
   }

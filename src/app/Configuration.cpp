@@ -40,12 +40,12 @@ Configuration resolveConfiguration(const Options& options) {
   if (slug.empty()) {
     // A binary copied into a skill folder (~/.openclaw/skills/<slug>/) serves that skill by itself.
     const std::string folder = api::skillOfFolder(executable);
-    const auto known = api::bundledSkillSlugs();
+    const auto known = skill::bundledSkillSlugs();
     const bool bundled = std::find(known.begin(), known.end(), folder) != known.end();
-    slug = bundled ? folder : std::string(api::kDefaultSkill);
+    slug = bundled ? folder : std::string(skill::kDefaultSkill);
     configuration.skillChosenBy = bundled ? "the skill folder this binary is installed in" : "the default";
   }
-  auto parsed = api::loadBundledManifest(slug);
+  auto parsed = skill::loadBundledManifest(slug);
   if (!parsed) {
     configuration.error = parsed.error;
     return configuration;

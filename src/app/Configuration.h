@@ -12,7 +12,7 @@
 namespace nemo::app {
 
 struct Configuration {
-  std::optional<api::SkillManifest> manifest;
+  std::optional<skill::SkillManifest> manifest;
   api::ClientConfig client;
   std::string skillChosenBy;  // what picked the skill, for `doctor`: the flag, the install folder, the default
   std::string error;  // non-empty: the run cannot start, and why (for the person)

@@ -40,12 +40,12 @@ nlohmann::json uploadTargets(const std::string& message) {
 }
 
 // A routed command runs the tool that answers it; the result says which one ran.
-std::optional<mcp::ToolResult> answerByIntent(const mcp::ToolRegistry& registry, const api::IntentMatch& match,
+std::optional<mcp::ToolResult> answerByIntent(const mcp::ToolRegistry& registry, const chat::IntentMatch& match,
                                               const std::string& message, const nlohmann::json& arguments,
                                               mcp::ToolContext& context) {
-  std::string toolName(api::intentName(match.intent));
+  std::string toolName(chat::intentName(match.intent));
   nlohmann::json toolArguments = nlohmann::json::object();
-  if (match.intent == api::Intent::Upload) {
+  if (match.intent == chat::Intent::Upload) {
     toolArguments = uploadTargets(message);
     if (toolArguments.empty()) {
       return mcp::ToolResult::success(
@@ -53,7 +53,7 @@ std::optional<mcp::ToolResult> answerByIntent(const mcp::ToolRegistry& registry,
           {{"status", "completed"}, {"routed_to", "upload"}, {"reply", ""}});
     }
   }
-  if (arguments.contains("session_id") && match.intent != api::Intent::Credits) {
+  if (arguments.contains("session_id") && match.intent != chat::Intent::Credits) {
     toolArguments["session_id"] = arguments["session_id"];
   }
   const auto* tool = registry.find(toolName);
@@ -172,7 +172,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     auto message = arguments.value("message", std::string());
     auto turnId = arguments.value("turn_id", std::string());
     nlohmann::json structured = nlohmann::json::object();
-    std::shared_ptr<api::ChatTurn> turn;
+    std::shared_ptr<chat::ChatTurn> turn;
     bool startedHere = false;
     std::string preface;
 
@@ -193,8 +193,8 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
       }
       auto hasAttachments = arguments.contains("attachments") && !arguments["attachments"].empty();
       if (!hasAttachments) {
-        auto match = api::matchIntent(message);
-        if (match.intent != api::Intent::Chat) {
+        auto match = chat::matchIntent(message);
+        if (match.intent != chat::Intent::Chat) {
           if (auto answered = answerByIntent(*registryPointer, match, message, arguments, context)) return *answered;
         }
       }
@@ -228,13 +228,13 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     auto deadline = std::chrono::steady_clock::now() + callWait(arguments, services, context);
     // What a task needs to answer after a restart of the server, when the turn itself is gone:
     // saved again once the turn has read the timeline it starts from.
-    const auto sessionId = turn->read([](auto, const api::ChatTurnView& view) { return view.sessionId; });
+    const auto sessionId = turn->read([](auto, const chat::ChatTurnView& view) { return view.sessionId; });
     nlohmann::json resume{{"turn_id", turn->id()}, {"session_id", sessionId}};
     context.resumeWith(resume);
     bool timelineSaved = false;
     auto saveResume = [&] {  // at most once more: each save rewrites the tasks file
       if (timelineSaved) return;
-      auto before = turn->read([](auto, const api::ChatTurnView& view) { return view.timelineBefore; });
+      auto before = turn->read([](auto, const chat::ChatTurnView& view) { return view.timelineBefore; });
       if (!before) return;
       timelineSaved = true;
       resume["timeline_before"] = *before;
@@ -262,7 +262,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
               line = capitalised(progress.text);
               break;
           }
-          if (!line.empty()) context.progress(api::translateGuiText(line).text);
+          if (!line.empty()) context.progress(chat::translateGuiText(line).text);
         },
         // The call that sent the message relays the turn from its first word.
         {services.progressInterval, false, startedHere});
@@ -270,7 +270,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     const auto& snapshot = turnNow.view;
     const bool done = turnNow.state != support::JobState::Running;
     if (done) {
-      if (auto last = sentences.finish(); !last.empty()) context.progress(api::translateGuiText(last).text);
+      if (auto last = sentences.finish(); !last.empty()) context.progress(chat::translateGuiText(last).text);
     }
     if (context.cancelled()) {
       turn->requestStop();  // the client gave up on it: close the stream now
@@ -285,7 +285,7 @@ void registerChatTool(mcp::ToolRegistry& registry, const Services& services) {
     // A turn that runs or ran (no error) was accepted by NemoVideo for that session.
     if (!snapshot.error) confirmSession(snapshot.sessionId, services);
     structured["tools_used"] = snapshot.tools;
-    auto translated = api::translateGuiText(snapshot.text);
+    auto translated = chat::translateGuiText(snapshot.text);
     if (translated.changed) structured["suggested_tools"] = translated.tools;
 
     if (!done) {

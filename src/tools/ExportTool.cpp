@@ -13,7 +13,7 @@
 namespace nemo::tools {
 namespace {
 
-nlohmann::json describe(const api::RenderJob& job) {
+nlohmann::json describe(const renders::RenderJob& job) {
   nlohmann::json out{{"render_id", job.renderId}, {"session_id", job.sessionId}, {"status", job.status},
                      {"progress", job.progress}};
   if (!job.path.empty()) out["path"] = job.path;
@@ -30,7 +30,7 @@ std::string megabytes(std::uint64_t bytes) {
 }
 
 // What the agent reads for a job, whatever state it is in.
-mcp::ToolResult answer(const api::RenderJob& job) {
+mcp::ToolResult answer(const renders::RenderJob& job) {
   auto structured = describe(job);
   if (job.status == "completed") {
     auto text = "The video is ready: " + job.path + " (" + megabytes(job.size) +
@@ -49,7 +49,7 @@ mcp::ToolResult answer(const api::RenderJob& job) {
   if (job.status == "cancelled") {
     return mcp::ToolResult::success("The render " + job.renderId + " was cancelled.", structured);
   }
-  auto message = api::renderProgressText(job) + ": the render " + job.renderId +
+  auto message = renders::renderProgressText(job) + ": the render " + job.renderId +
                  " goes on in the background, also across restarts.";
   std::string text = "⏳ " + message;
   if (!job.error.empty()) text += "\nLast problem: " + job.error;
@@ -77,7 +77,7 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       return answer(*renders.find(renderId));
     }
 
-    api::Destination destination;
+    renders::Destination destination;
     auto outputDir = arguments.value("output_dir", std::string());
     destination.outputDir = outputDir.empty() ? support::outputDirectory() : support::expandUserPath(outputDir);
     auto outputPath = arguments.value("output_path", std::string());
@@ -89,7 +89,7 @@ void registerExportTool(mcp::ToolRegistry& registry, const Services& services) {
       auto session = services.sessions->find(sessionId);
       auto title = session && session->taskName != "project" && !session->taskName.empty() ? session->taskName
                                                                                           : "nemo-video-" + sessionId;
-      destination.fileStem = api::safeFileStem(title);
+      destination.fileStem = renders::safeFileStem(title);
       if (auto busy = waitForRunningTurn(sessionId, services, context, deadline)) return *busy;
       context.progress("Reading the timeline and starting the render...");
       auto started = renders.start(sessionId, destination, arguments.value("quality", std::string("high")), control);

@@ -142,7 +142,7 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
   return runningTurnFailure(*turn);
 }
 
-mcp::ToolResult runningTurnFailure(const api::ChatTurn& turn) {
+mcp::ToolResult runningTurnFailure(const chat::ChatTurn& turn) {
   return localFailure("The video editor is still working on this session (turn_id " + turn.id() +
                           "), so the timeline is not finished yet. Wait for it first: call chat with turn_id \"" +
                           turn.id() + "\" and no message, then try again. Do not send the chat message again.",

@@ -17,8 +17,8 @@ namespace nemo::tools {
 struct Services {
   std::shared_ptr<api::NemoClient> client;
   std::shared_ptr<api::Sessions> sessions;
-  std::shared_ptr<api::ChatTurns> turns;
-  std::shared_ptr<api::Renders> renders;
+  std::shared_ptr<chat::ChatTurns> turns;
+  std::shared_ptr<renders::Renders> renders;
   std::chrono::milliseconds progressInterval{10'000};  // the longest silence while a call waits
   // How long a call may take when it has no wait_seconds: many clients give up at 60 s.
   std::chrono::seconds defaultWait{45};
@@ -77,7 +77,7 @@ std::optional<mcp::ToolResult> waitForRunningTurn(const std::string& sessionId, 
                                                   mcp::ToolContext& context,
                                                   std::chrono::steady_clock::time_point deadline);
 // The isError result for work refused because `turn` still edits the session.
-mcp::ToolResult runningTurnFailure(const api::ChatTurn& turn);
+mcp::ToolResult runningTurnFailure(const chat::ChatTurn& turn);
 
 // The same, ending within the default wait from now.
 api::CallControl callControl(mcp::ToolContext& context, const Services& services);

@@ -7,7 +7,7 @@
 
 #include "support/UntrustedJson.h"
 
-namespace nemo::api {
+namespace nemo::chat {
 
 namespace {
 
@@ -267,4 +267,4 @@ void ChatTranscript::noteTool(const std::string& name) {
   toolNames_.push_back(name);
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nemo::api {
+namespace nemo::chat {
 
 enum class ChatEventKind { TextPartial, TextFinal, ToolCall, ToolResult, Heartbeat, Error };
 
@@ -74,4 +74,4 @@ class ChatTranscript {
   std::optional<ChatError> error_;
 };
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

@@ -10,16 +10,16 @@
 #include "support/Random.h"
 #include "support/Secrets.h"
 
-namespace nemo::api {
+namespace nemo::chat {
 namespace {
 
 std::string newTurnId() { return "turn_" + support::randomHex(16); }
 
-std::shared_ptr<const nlohmann::json> readDraft(NemoClient& client, const std::string& sessionId,
-                                                const CallControl& control) {
+std::shared_ptr<const nlohmann::json> readDraft(api::NemoClient& client, const std::string& sessionId,
+                                                const api::CallControl& control) {
   auto state = client.state(sessionId, control);
   if (!state.ok()) return nullptr;
-  return std::make_shared<const nlohmann::json>(draftOf(state.data));
+  return std::make_shared<const nlohmann::json>(api::draftOf(state.data));
 }
 
 }  // namespace
@@ -35,7 +35,7 @@ std::string describeAgentTool(const std::string& toolName) {
   return "editing the timeline (" + toolName + ")...";
 }
 
-ChatTurns::ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options)
+ChatTurns::ChatTurns(std::shared_ptr<api::NemoClient> client, ChatTurnOptions options)
     : client_(std::move(client)), options_(options), turns_(options.keepFinished) {}
 
 void ChatTurns::cancelAll() { turns_.stopAll(); }
@@ -54,7 +54,7 @@ ChatTurns::Started ChatTurns::start(const std::string& sessionId, const std::str
                                 "). Call state to see the timeline before sending anything again."
                           : "The server could not start the chat turn (" + why +
                                 "); the message was not sent. Please try again.";
-        failed.error = makeApiError(code::kLocal, 0, said, context);
+        failed.error = api::makeApiError(api::code::kLocal, 0, said, context);
       });
   return {turn, false};
 }
@@ -65,15 +65,15 @@ std::shared_ptr<ChatTurn> ChatTurns::runningIn(const std::string& sessionId) con
   return turns_.findRunning([&](const ChatTurnView& view) { return view.sessionId == sessionId; });
 }
 
-ApiError errorInStream(const ChatError& said, const ErrorContext& context) {
+api::ApiError errorInStream(const ChatError& said, const api::ErrorContext& context) {
   // A business code inside the stream ("errorCode":"1002" or 1002) means what the same code means
   // in a JSON answer; anything else is the editor's own trouble.
   int businessCode = 0;
   auto [end, problem] = std::from_chars(said.code.data(), said.code.data() + said.code.size(), businessCode);
   if (problem == std::errc() && end == said.code.data() + said.code.size() && businessCode != 0) {
-    return makeApiError(businessCode, 0, said.message, context);
+    return api::makeApiError(businessCode, 0, said.message, context);
   }
-  auto error = makeApiError(code::kServerError, 0, said.message, context);
+  auto error = api::makeApiError(api::code::kServerError, 0, said.message, context);
   error.message = "The video editor reported an error: " + said.message;
   return error;
 }
@@ -81,7 +81,7 @@ ApiError errorInStream(const ChatError& said, const ErrorContext& context) {
 void ChatTurns::run(ChatTurn& turn, const std::string& message) {
   const std::string sessionId = turn.view().sessionId;
   // A rate-limit wait inside the turn's requests is said as the turn's progress.
-  CallControl control{turn.stopToken(), [&turn](const std::string& note) {
+  api::CallControl control{turn.stopToken(), [&turn](const std::string& note) {
                         turn.report({support::JobProgress::Kind::Note, note, std::nullopt});
                       }};
   // The timeline before the turn: if the agent says nothing, the difference is the answer.
@@ -144,20 +144,22 @@ void ChatTurns::run(ChatTurn& turn, const std::string& message) {
     // Only a diff of two real reads says what changed; without the "before", every track would
     // read as "added".
     if (auto after = readDraft(*client_, sessionId, control)) {
-      changes = diffDrafts(Draft::fromJson(*before), Draft::fromJson(*after));
+      changes = api::diffDrafts(api::Draft::fromJson(*before), api::Draft::fromJson(*after));
     }
   }
-  std::optional<ApiError> error;
+  std::optional<api::ApiError> error;
   if (parser.failed() && !cancelled) {
     // Our reader stopped the stream: not a cancel by anyone, and not the network's fault.
-    error = makeApiError(code::kServerError, 0, "an event of the chat stream was too large", client_->errorContext());
+    error = api::makeApiError(api::code::kServerError, 0, "an event of the chat stream was too large",
+                              client_->errorContext());
     error->message = "The video editor sent a message larger than " +
                      std::to_string(http::SseParser::kDefaultMaxEventBytes / (1024 * 1024)) +
                      " MB, which was not read. The turn was not re-sent; call state to see what changed.";
   } else if (outcome.error && !cancelled) {
     error = outcome.error;
   } else if (cut) {
-    error = makeApiError(code::kNetwork, 0, "the chat stream was cut off before the turn ended", client_->errorContext());
+    error = api::makeApiError(api::code::kNetwork, 0, "the chat stream was cut off before the turn ended",
+                              client_->errorContext());
   } else if (transcript.error()) {
     error = errorInStream(*transcript.error(), client_->errorContext());
   }
@@ -174,4 +176,4 @@ void ChatTurns::run(ChatTurn& turn, const std::string& message) {
                cancelled ? ", cancelled" : "");
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

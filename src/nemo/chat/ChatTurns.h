@@ -18,7 +18,7 @@
 #include "nemo/chat/ChatEvents.h"
 #include "support/BackgroundJobs.h"
 
-namespace nemo::api {
+namespace nemo::chat {
 
 // A turn as far as it got. Its job relays the editor's words (Text), what it does (Step:
 // "editing the timeline (add_clip)...") and signs of life (Heartbeat).
@@ -26,7 +26,7 @@ struct ChatTurnView {
   std::string sessionId;
   std::string text;                  // the turn's text so far, each part once
   std::vector<std::string> tools;    // tools the backend's agent used
-  std::optional<ApiError> error;     // the backend's error, a cut stream, a failed send
+  std::optional<api::ApiError> error;     // the backend's error, a cut stream, a failed send
   bool cut = false;                  // the stream broke before its end
   bool cancelled = false;
   std::vector<std::string> changes;  // a silent turn: what changed on the timeline
@@ -44,7 +44,7 @@ struct ChatTurnOptions {
 
 class ChatTurns {
  public:
-  ChatTurns(std::shared_ptr<NemoClient> client, ChatTurnOptions options = {});
+  ChatTurns(std::shared_ptr<api::NemoClient> client, ChatTurnOptions options = {});
 
   struct Started {
     std::shared_ptr<ChatTurn> turn;
@@ -62,7 +62,7 @@ class ChatTurns {
  private:
   void run(ChatTurn& turn, const std::string& message);
 
-  std::shared_ptr<NemoClient> client_;
+  std::shared_ptr<api::NemoClient> client_;
   ChatTurnOptions options_;
   std::mutex starting_;  // a session's check for a running turn and the start of a new one
   support::BackgroundJobs<ChatTurnView> turns_;  // last member: stopped and joined first
@@ -73,6 +73,6 @@ std::string describeAgentTool(const std::string& toolName);
 
 // The error of an error event inside the chat stream: a NemoVideo code in it (1002, "2001")
 // gets that code's handling, as in a JSON answer.
-ApiError errorInStream(const ChatError& said, const ErrorContext& context);
+api::ApiError errorInStream(const ChatError& said, const api::ErrorContext& context);
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

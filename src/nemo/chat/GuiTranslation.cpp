@@ -9,7 +9,7 @@
 
 #include "support/Regex.h"
 
-namespace nemo::api {
+namespace nemo::chat {
 
 namespace {
 
@@ -302,4 +302,4 @@ GuiTranslation translateGuiText(std::string_view input) {
   return result;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

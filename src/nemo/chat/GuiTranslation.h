@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nemo::api {
+namespace nemo::chat {
 
 struct GuiTranslation {
   std::string text;                // the rewritten text; the input unchanged when nothing matched
@@ -24,4 +24,4 @@ struct GuiTranslation {
 // unchanged. Pure and thread-safe (the rules are built once).
 GuiTranslation translateGuiText(std::string_view text);
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

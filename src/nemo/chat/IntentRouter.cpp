@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-namespace nemo::api {
+namespace nemo::chat {
 
 namespace {
 
@@ -258,4 +258,4 @@ std::string_view intentName(Intent intent) {
   return "chat";
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace nemo::api {
+namespace nemo::chat {
 
 enum class Intent { Chat, Export, Credits, State, Upload };
 
@@ -26,4 +26,4 @@ Intent routeIntent(std::string_view message);
 
 std::string_view intentName(Intent intent);  // "chat", "export", "credits", "state", "upload"
 
-}  // namespace nemo::api
+}  // namespace nemo::chat

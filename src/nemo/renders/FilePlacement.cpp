@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace nemo::api {
+namespace nemo::renders {
 
 std::string safeFileStem(const std::string& title) {
   std::string stem;
@@ -46,4 +46,4 @@ bool placeWithoutOverwrite(const std::filesystem::path& temp, const std::filesys
   return false;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-namespace nemo::api {
+namespace nemo::renders {
 
 // A file name from a title: letters, digits, spaces, dashes and underscores; never a path.
 std::string safeFileStem(const std::string& title);
@@ -15,4 +15,4 @@ std::string safeFileStem(const std::string& title);
 bool placeWithoutOverwrite(const std::filesystem::path& temp, const std::filesystem::path& dir,
                            const std::string& stem, std::string& placed);
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

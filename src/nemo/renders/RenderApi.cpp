@@ -6,7 +6,7 @@
 
 #include "support/Random.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 namespace {
 
 const nlohmann::json* member(const nlohmann::json& object, std::initializer_list<const char*> keys) {
@@ -37,39 +37,42 @@ std::string newRenderId() {
   return "render_" + std::to_string(now.count()) + "_" + suffix;
 }
 
-ApiResult requestRender(NemoClient& client, const std::string& renderId, const std::string& sessionId,
-                        const std::string& draftText, const std::string& quality, const CallControl& control) {
+api::ApiResult requestRender(api::NemoClient& client, const std::string& renderId, const std::string& sessionId,
+                             const std::string& draftText, const std::string& quality,
+                             const api::CallControl& control) {
   nlohmann::json output{{"format", "mp4"}, {"quality", quality}};
   // Assembled as text: the draft goes back byte for byte, unknown keys and all.
   std::string body = "{\"id\":" + nlohmann::json(renderId).dump() + ",\"sessionId\":" +
                      nlohmann::json(sessionId).dump() + ",\"draft\":" + draftText + ",\"output\":" + output.dump() + "}";
-  ApiCall call;
+  api::ApiCall call;
   call.method = "POST";
   call.path = "/api/render/proxy/lambda";
   call.rawBody = body;
-  call.envelope = Envelope::Success;
+  call.envelope = api::Envelope::Success;
   return client.call(call, control);
 }
 
-bool refusedAsDuplicate(const ApiError& error) {
+bool refusedAsDuplicate(const api::ApiError& error) {
   auto said = error.backendMessage;
   std::transform(said.begin(), said.end(), said.begin(), [](unsigned char c) { return std::tolower(c); });
   return error.httpStatus == 409 || said.find("duplicate") != std::string::npos ||
          said.find("already exists") != std::string::npos;
 }
 
-ApiResult requestRenderStatus(NemoClient& client, const std::string& renderId, const CallControl& control) {
-  ApiCall call;
+api::ApiResult requestRenderStatus(api::NemoClient& client, const std::string& renderId,
+                                   const api::CallControl& control) {
+  api::ApiCall call;
   call.path = "/api/render/proxy/lambda/" + renderId;
-  call.envelope = Envelope::Success;
+  call.envelope = api::Envelope::Success;
   return client.call(call, control);
 }
 
-ApiResult requestRenderCancel(NemoClient& client, const std::string& renderId, const CallControl& control) {
-  ApiCall call;
+api::ApiResult requestRenderCancel(api::NemoClient& client, const std::string& renderId,
+                                   const api::CallControl& control) {
+  api::ApiCall call;
   call.method = "POST";
   call.path = "/api/render/proxy/lambda/" + renderId + "/cancel";
-  call.envelope = Envelope::Success;
+  call.envelope = api::Envelope::Success;
   call.body = nlohmann::json::object();
   return client.call(call, control);
 }
@@ -99,4 +102,4 @@ RenderStatusReport readRenderStatus(const nlohmann::json& answer) {
   return report;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -9,19 +9,21 @@
 
 #include "nemo/api/NemoClient.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 
 // A fresh id for a render: "render_<ms since epoch>_<8 random letters and digits>".
 std::string newRenderId();
 
 // Asks NemoVideo to render `draftText` (the draft's JSON exactly as NemoVideo gave it).
-ApiResult requestRender(NemoClient& client, const std::string& renderId, const std::string& sessionId,
-                        const std::string& draftText, const std::string& quality, const CallControl& control);
+api::ApiResult requestRender(api::NemoClient& client, const std::string& renderId, const std::string& sessionId,
+                             const std::string& draftText, const std::string& quality, const api::CallControl& control);
 // True when NemoVideo refused the render because its id is taken (a new id may be tried).
-bool refusedAsDuplicate(const ApiError& error);
+bool refusedAsDuplicate(const api::ApiError& error);
 
-ApiResult requestRenderStatus(NemoClient& client, const std::string& renderId, const CallControl& control);
-ApiResult requestRenderCancel(NemoClient& client, const std::string& renderId, const CallControl& control);
+api::ApiResult requestRenderStatus(api::NemoClient& client, const std::string& renderId,
+                                   const api::CallControl& control);
+api::ApiResult requestRenderCancel(api::NemoClient& client, const std::string& renderId,
+                                   const api::CallControl& control);
 
 // A status answer, read from {"data":{...}} or from the fields at the top.
 struct RenderStatusReport {
@@ -33,4 +35,4 @@ struct RenderStatusReport {
 };
 RenderStatusReport readRenderStatus(const nlohmann::json& answer);
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace nemo::api {
+namespace nemo::renders {
 namespace {
 
 // Output hosts get no credentials: https anywhere, plain http only on this machine.
@@ -16,7 +16,7 @@ bool fetchableWithoutToken(const std::string& url) {
 
 }  // namespace
 
-FetchOutcome fetchRenderedVideo(NemoClient& client, http::HttpClient& http, const RenderJob& job,
+FetchOutcome fetchRenderedVideo(api::NemoClient& client, http::HttpClient& http, const RenderJob& job,
                                 const std::filesystem::path& temp, const std::stop_token& stop) {
   std::error_code ec;
   if (!job.outputUrl.empty() && fetchableWithoutToken(job.outputUrl)) {
@@ -36,14 +36,16 @@ FetchOutcome fetchRenderedVideo(NemoClient& client, http::HttpClient& http, cons
                  result.message, result.response.status);
   }
   if (stop.stop_requested()) return {FetchOutcome::Kind::Retry, {}};
-  auto result = client.download("/api/render/proxy/" + job.renderId + "/download", temp, CallControl{stop, {}});
+  auto result = client.download("/api/render/proxy/" + job.renderId + "/download", temp, api::CallControl{stop, {}});
   if (result.ok() && looksLikeMp4(temp)) return {FetchOutcome::Kind::Fetched, {}};
   std::filesystem::remove(temp, ec);
-  if (!result.ok() && result.error->code == code::kLocal) return {FetchOutcome::Kind::LocalProblem, result.error->message};
+  if (!result.ok() && result.error->code == api::code::kLocal) {
+    return {FetchOutcome::Kind::LocalProblem, result.error->message};
+  }
   auto why = result.ok() ? std::string("the downloaded file is not an MP4") : result.error->message;
   spdlog::warn("render {}: download failed: {}", job.renderId, why);
   // Waiting will not change the plan.
-  bool planBlocks = !result.ok() && result.error->code == code::kPlanBlocksExport;
+  bool planBlocks = !result.ok() && result.error->code == api::code::kPlanBlocksExport;
   return {planBlocks ? FetchOutcome::Kind::Failed : FetchOutcome::Kind::Retry, why};
 }
 
@@ -54,4 +56,4 @@ bool looksLikeMp4(const std::filesystem::path& file) {
   return in.gcount() == 8 && std::string_view(head + 4, 4) == "ftyp";
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -11,7 +11,7 @@
 #include "nemo/api/NemoClient.h"
 #include "nemo/renders/RenderJob.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 
 struct FetchOutcome {
   // Retry: worth another try later; Failed: it will not work (the plan forbids it); LocalProblem:
@@ -22,10 +22,10 @@ struct FetchOutcome {
 };
 
 // Writes the render's MP4 to `temp` (created exclusively; removed again unless fetched).
-FetchOutcome fetchRenderedVideo(NemoClient& client, http::HttpClient& http, const RenderJob& job,
+FetchOutcome fetchRenderedVideo(api::NemoClient& client, http::HttpClient& http, const RenderJob& job,
                                 const std::filesystem::path& temp, const std::stop_token& stop);
 
 // True when the file begins with an MP4 `ftyp` box.
 bool looksLikeMp4(const std::filesystem::path& file);
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

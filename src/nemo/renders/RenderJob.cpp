@@ -5,7 +5,7 @@
 
 #include "support/JsonAccess.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 
 std::string normalizeRenderStatus(const std::string& word) {
   std::string lower;
@@ -60,4 +60,4 @@ RenderJob RenderJob::fromJson(const nlohmann::json& saved) {
   return job;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

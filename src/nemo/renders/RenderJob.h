@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace nemo::api {
+namespace nemo::renders {
 
 struct RenderJob {
   std::string renderId;
@@ -44,4 +44,4 @@ std::string normalizeRenderStatus(const std::string& word);
 // "Downloading the MP4".
 std::string renderProgressText(const RenderJob& job);
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -7,7 +7,7 @@
 #include "support/IsoTime.h"
 #include "support/JsonAccess.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 namespace {
 
 // Finished jobs are kept this long for `state` and a late `export`, then dropped from the file.
@@ -88,4 +88,4 @@ std::optional<RenderJob> RenderStore::change(const std::string& renderId,
   return found->second;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

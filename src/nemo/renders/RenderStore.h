@@ -14,7 +14,7 @@
 #include "nemo/renders/RenderJob.h"
 #include "support/SharedJsonFile.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 
 class RenderStore {
  public:
@@ -44,4 +44,4 @@ class RenderStore {
   std::map<std::string, RenderJob> jobs_;
 };
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -13,7 +13,7 @@
 #include "nemo/renders/RenderDownload.h"
 #include "support/IsoTime.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 namespace {
 
 // Finished render jobs answer `wait` from memory this long; the saved record stays longer.
@@ -26,7 +26,7 @@ support::JobProgress stepOf(const RenderJob& job) {
 
 }  // namespace
 
-Renders::Renders(std::shared_ptr<NemoClient> client, std::shared_ptr<http::HttpClient> http,
+Renders::Renders(std::shared_ptr<api::NemoClient> client, std::shared_ptr<http::HttpClient> http,
                  std::filesystem::path stateFile, RenderOptions options)
     : client_(std::move(client)),
       http_(std::move(http)),
@@ -35,21 +35,21 @@ Renders::Renders(std::shared_ptr<NemoClient> client, std::shared_ptr<http::HttpC
       polling_(kKeepFinishedJobs) {}
 
 Renders::Started Renders::start(const std::string& sessionId, const Destination& destination,
-                                const std::string& quality, const CallControl& control) {
+                                const std::string& quality, const api::CallControl& control) {
   Started started;
   auto state = client_->state(sessionId, control);
   if (!state.ok()) {
     started.error = state.error;
     return started;
   }
-  auto draft = Draft::fromJson(draftOf(state.data));
+  auto draft = api::Draft::fromJson(api::draftOf(state.data));
   if (!draft.isExportable()) {
     started.notExportable = draft.notExportableReason();
     return started;
   }
   // The draft goes back exactly as the backend gave it: unknown keys and all.
-  auto raw = rawJsonMember(state.rawBody, {"data", "state", "draft"});
-  if (!raw) raw = rawJsonMember(state.rawBody, {"data", "draft"});
+  auto raw = api::rawJsonMember(state.rawBody, {"data", "state", "draft"});
+  if (!raw) raw = api::rawJsonMember(state.rawBody, {"data", "draft"});
   std::string draftText = raw ? std::string(*raw) : draft.raw().dump();
 
   RenderJob job;
@@ -74,15 +74,15 @@ Renders::Started Renders::start(const std::string& sessionId, const Destination&
     }
     if (!refusedAsDuplicate(*result.error)) {
       started.error = result.error;
-      if (result.error->code == code::kServerError && !result.error->backendMessage.empty()) {
+      if (result.error->code == api::code::kServerError && !result.error->backendMessage.empty()) {
         started.error->message = "NemoVideo could not start the render: " + result.error->backendMessage;
       }
       return started;
     }
     spdlog::info("render id {} already taken; trying a new one", job.renderId);
   }
-  started.error = makeApiError(code::kServerError, 409, "three render ids in a row were refused as duplicates",
-                               client_->errorContext());
+  started.error = api::makeApiError(api::code::kServerError, 409,
+                                    "three render ids in a row were refused as duplicates", client_->errorContext());
   return started;
 }
 
@@ -129,7 +129,7 @@ void Renders::pollUntilOver(RenderPolling& polling) {
   int failures = 0;
   int downloadFailures = 0;
   // A rate-limit wait inside a status request is said as the render's progress.
-  CallControl control{polling.stopToken(), [&polling](const std::string& note) {
+  api::CallControl control{polling.stopToken(), [&polling](const std::string& note) {
                         polling.report({support::JobProgress::Kind::Note, note, std::nullopt});
                       }};
   polling.report(stepOf(polling.view().job));
@@ -192,13 +192,13 @@ std::optional<RenderJob> Renders::change(const std::string& renderId, const std:
   });
 }
 
-Renders::Check Renders::checkStatus(const std::string& renderId, const CallControl& control) {
+Renders::Check Renders::checkStatus(const std::string& renderId, const api::CallControl& control) {
   auto result = requestRenderStatus(*client_, renderId, control);
   if (control.stop.stop_requested()) return Check::Stop;
   if (!result.ok()) {
     spdlog::warn("render {}: status check failed: {}", renderId, result.error->message);
-    if (result.error->code == code::kPlanBlocksExport || result.error->httpStatus == 404 ||
-        result.error->code == code::kSessionNotFound) {
+    if (result.error->code == api::code::kPlanBlocksExport || result.error->httpStatus == 404 ||
+        result.error->code == api::code::kSessionNotFound) {
       change(renderId, [&](RenderJob& j) {
         j.status = "failed";
         j.error = result.error->message;
@@ -296,15 +296,15 @@ std::optional<RenderJob> Renders::wait(const std::string& renderId, std::chrono:
   auto checkedAt = polling ? polling->view().checkedAt : support::Clock::time_point{};
   if (support::Clock::now() - checkedAt > kFreshStatus) {
     // One request, briefly: a rate-limit wait would not fit, and the answer goes out anyway.
-    checkStatus(renderId, CallControl{stop, {}, support::Clock::now() + kFreshStatus * 2});
+    checkStatus(renderId, api::CallControl{stop, {}, support::Clock::now() + kFreshStatus * 2});
     job = store_.find(renderId);
   }
   return job;
 }
 
-std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallControl& control) {
+std::optional<api::ApiError> Renders::cancel(const std::string& renderId, const api::CallControl& control) {
   auto job = store_.find(renderId);
-  if (!job) return makeApiError(code::kLocal, 0, "unknown render_id " + renderId, client_->errorContext());
+  if (!job) return api::makeApiError(api::code::kLocal, 0, "unknown render_id " + renderId, client_->errorContext());
   auto result = requestRenderCancel(*client_, renderId, control);
   if (!result.ok() && !job->finished()) return result.error;
   change(renderId, [](RenderJob& j) { j.status = "cancelled"; });
@@ -312,4 +312,4 @@ std::optional<ApiError> Renders::cancel(const std::string& renderId, const CallC
   return std::nullopt;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

@@ -19,7 +19,7 @@
 #include "nemo/renders/RenderStore.h"
 #include "support/BackgroundJobs.h"
 
-namespace nemo::api {
+namespace nemo::renders {
 
 struct RenderOptions {
   std::chrono::milliseconds firstPoll{3000};
@@ -44,17 +44,17 @@ using RenderPolling = support::BackgroundJob<RenderView>;
 
 class Renders {
  public:
-  Renders(std::shared_ptr<NemoClient> client, std::shared_ptr<http::HttpClient> http, std::filesystem::path stateFile,
-          RenderOptions options = {});
+  Renders(std::shared_ptr<api::NemoClient> client, std::shared_ptr<http::HttpClient> http,
+          std::filesystem::path stateFile, RenderOptions options = {});
 
   struct Started {
     std::optional<RenderJob> job;
-    std::optional<ApiError> error;
+    std::optional<api::ApiError> error;
     std::string notExportable;  // the draft cannot be exported yet: why
   };
   // Reads the latest state, checks the draft, starts the render and its background job.
   Started start(const std::string& sessionId, const Destination& destination, const std::string& quality,
-                const CallControl& control);
+                const api::CallControl& control);
 
   // The saved job, polled again if it had not finished (e.g. after a restart, or after the
   // video could not be saved). `moveTo` sends a file not yet saved to another folder.
@@ -69,7 +69,7 @@ class Renders {
                                 std::chrono::milliseconds heartbeatEvery);
 
   // Asks the backend to cancel, marks the job cancelled and stops its polling.
-  std::optional<ApiError> cancel(const std::string& renderId, const CallControl& control);
+  std::optional<api::ApiError> cancel(const std::string& renderId, const api::CallControl& control);
 
   std::vector<RenderJob> forSession(const std::string& sessionId) { return store_.forSession(sessionId); }
   // The saved job, as it is (no polling started).
@@ -81,7 +81,7 @@ class Renders {
   void pollUntilOver(RenderPolling& polling);
   // One status request, applied to the saved job. Stop: the job is over (or we were stopped).
   enum class Check { Updated, Failed, Stop };
-  Check checkStatus(const std::string& renderId, const CallControl& control);
+  Check checkStatus(const std::string& renderId, const api::CallControl& control);
   // LocalProblem: this machine could not store the video (read-only folder, full disk); the job
   // stays unfinished, so the next export with its render_id downloads it again.
   enum class Download { Done, Retry, Failed, LocalProblem };
@@ -92,7 +92,7 @@ class Renders {
   std::optional<RenderJob> change(const std::string& renderId, const std::function<void(RenderJob&)>& apply,
                                   bool statusRead = false);
 
-  std::shared_ptr<NemoClient> client_;
+  std::shared_ptr<api::NemoClient> client_;
   std::shared_ptr<http::HttpClient> http_;
   RenderStore store_;
   RenderOptions options_;
@@ -101,4 +101,4 @@ class Renders {
   support::BackgroundJobs<RenderView> polling_;  // last member: stopped and joined first
 };
 
-}  // namespace nemo::api
+}  // namespace nemo::renders

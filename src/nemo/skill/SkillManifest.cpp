@@ -19,7 +19,7 @@
 #include "support/UntrustedJson.h"
 #include "support/Utf8.h"
 
-namespace nemo::api {
+namespace nemo::skill {
 namespace {
 
 using nlohmann::json;
@@ -429,4 +429,4 @@ ManifestParse loadBundledManifest(std::string_view slug) {
   return parsed;
 }
 
-}  // namespace nemo::api
+}  // namespace nemo::skill

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nemo::api {
+namespace nemo::skill {
 
 // The skill served when --skill is not given: the first of the published skills.
 inline constexpr const char* kDefaultSkill = "video-generator-free-no-limits";
@@ -62,4 +62,4 @@ ManifestParse loadBundledManifest(std::string_view slug);
 // The slugs of the manifests compiled into the binary, sorted.
 std::vector<std::string> bundledSkillSlugs();
 
-}  // namespace nemo::api
+}  // namespace nemo::skill

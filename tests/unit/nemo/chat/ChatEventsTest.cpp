@@ -9,10 +9,10 @@
 
 namespace {
 
-using nemo::api::ChatEventKind;
-using nemo::api::ChatShape;
-using nemo::api::ChatTranscript;
-using nemo::api::parseChatEvents;
+using nemo::chat::ChatEventKind;
+using nemo::chat::ChatShape;
+using nemo::chat::ChatTranscript;
+using nemo::chat::parseChatEvents;
 
 std::string adkText(const std::string& text, bool partial) {
   return std::string(R"({"id":"e1","invocationId":"inv-1","author":"nemo_agent","timestamp":1718000000.5,"partial":)") +

@@ -9,7 +9,7 @@
 
 namespace {
 
-using nemo::api::translateGuiText;
+using nemo::chat::translateGuiText;
 
 std::string rewrite(const std::string& text) { return translateGuiText(text).text; }
 

@@ -8,10 +8,10 @@
 
 namespace {
 
-using nemo::api::Intent;
-using nemo::api::intentName;
-using nemo::api::matchIntent;
-using nemo::api::routeIntent;
+using nemo::chat::Intent;
+using nemo::chat::intentName;
+using nemo::chat::matchIntent;
+using nemo::chat::routeIntent;
 
 }  // namespace
 

@@ -8,8 +8,8 @@
 
 #include "../../support/TestUtil.h"
 
-using nemo::api::placeWithoutOverwrite;
-using nemo::api::safeFileStem;
+using nemo::renders::placeWithoutOverwrite;
+using nemo::renders::safeFileStem;
 
 namespace {
 

@@ -7,7 +7,7 @@
 
 #include "nemo/renders/RenderJob.h"
 
-using nemo::api::readRenderStatus;
+using nemo::renders::readRenderStatus;
 using nlohmann::json;
 
 TEST_CASE("a status answer is read in the data shape and in the top-level shape", "[nemo][renders]") {
@@ -37,23 +37,23 @@ TEST_CASE("fields of an unexpected type read as missing, never thrown", "[nemo][
   CHECK(report.word.empty());
   CHECK_FALSE(report.progress);
   CHECK_FALSE(report.duration);
-  CHECK(nemo::api::normalizeRenderStatus(report.word) == "pending");
+  CHECK(nemo::renders::normalizeRenderStatus(report.word) == "pending");
 }
 
 TEST_CASE("a refused render id is a duplicate by HTTP 409 or by what NemoVideo said", "[nemo][renders]") {
   nemo::api::ApiError error;
   error.httpStatus = 409;
-  CHECK(nemo::api::refusedAsDuplicate(error));
+  CHECK(nemo::renders::refusedAsDuplicate(error));
   error.httpStatus = 200;
   error.backendMessage = "Render ID Already Exists";
-  CHECK(nemo::api::refusedAsDuplicate(error));
+  CHECK(nemo::renders::refusedAsDuplicate(error));
   error.backendMessage = "draft is empty";
-  CHECK_FALSE(nemo::api::refusedAsDuplicate(error));
+  CHECK_FALSE(nemo::renders::refusedAsDuplicate(error));
 }
 
 TEST_CASE("render ids are fresh and shaped render_<ms>_<8 letters or digits>", "[nemo][renders]") {
-  auto first = nemo::api::newRenderId();
-  auto second = nemo::api::newRenderId();
+  auto first = nemo::renders::newRenderId();
+  auto second = nemo::renders::newRenderId();
   CHECK(first != second);
   REQUIRE(first.rfind("render_", 0) == 0);
   auto suffix = first.substr(first.rfind('_') + 1);

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-using nemo::api::normalizeRenderStatus;
-using nemo::api::RenderJob;
+using nemo::renders::normalizeRenderStatus;
+using nemo::renders::RenderJob;
 using nlohmann::json;
 
 TEST_CASE("status words of both answer shapes map to our vocabulary", "[nemo][renders]") {
@@ -21,12 +21,12 @@ TEST_CASE("status words of both answer shapes map to our vocabulary", "[nemo][re
 TEST_CASE("the progress line says how far the job is", "[nemo][renders]") {
   RenderJob job;
   job.status = "pending";
-  CHECK(nemo::api::renderProgressText(job) == "Waiting for a render slot");
+  CHECK(nemo::renders::renderProgressText(job) == "Waiting for a render slot");
   job.status = "rendering";
   job.progress = 44.7;
-  CHECK(nemo::api::renderProgressText(job) == "Rendering 44%");
+  CHECK(nemo::renders::renderProgressText(job) == "Rendering 44%");
   job.status = "downloading";
-  CHECK(nemo::api::renderProgressText(job) == "Downloading the MP4");
+  CHECK(nemo::renders::renderProgressText(job) == "Downloading the MP4");
 }
 
 TEST_CASE("a job survives the file; fields of another type read as missing", "[nemo][renders]") {

@@ -9,8 +9,8 @@
 
 #include "../../support/TestUtil.h"
 
-using nemo::api::RenderJob;
-using nemo::api::RenderStore;
+using nemo::renders::RenderJob;
+using nemo::renders::RenderStore;
 
 namespace {
 

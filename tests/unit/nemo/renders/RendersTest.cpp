@@ -15,8 +15,8 @@
 
 using namespace std::chrono_literals;
 using nemo::api::CallControl;
-using nemo::api::Destination;
-using nemo::api::Renders;
+using nemo::renders::Destination;
+using nemo::renders::Renders;
 using nemo::support::JobProgress;
 using nlohmann::json;
 namespace http = nemo::http;
@@ -85,7 +85,7 @@ struct Fixture {
                                                      std::make_shared<nemo::api::Credentials>(dir / "credentials.json"));
   }
   std::unique_ptr<Renders> renders(std::chrono::milliseconds firstPoll = 20ms) {
-    nemo::api::RenderOptions options;
+    nemo::renders::RenderOptions options;
     options.firstPoll = firstPoll;
     options.maxPoll = firstPoll;
     return std::make_unique<Renders>(client, http, dir / "renders.json", options);

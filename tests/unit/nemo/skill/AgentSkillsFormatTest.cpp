@@ -65,7 +65,7 @@ void requireBlockStyle(const YAML::Node& node, const std::string& where) {
 
 TEST_CASE("every skill folder holds a SKILL.md in the Agent Skills format", "[nemo][manifest][format]") {
   const auto folders = skillFolders();
-  REQUIRE(folders.size() == nemo::api::bundledSkillSlugs().size());
+  REQUIRE(folders.size() == nemo::skill::bundledSkillSlugs().size());
   for (const auto& folder : folders) {
     const std::string slug = folder.filename().string();
     INFO(slug);
@@ -109,7 +109,7 @@ TEST_CASE("every skill folder holds a SKILL.md in the Agent Skills format", "[ne
     CHECK(openclaw["requires"]["config"][0].as<std::string>() == "mcp.servers." + slug);
 
     // The server reads the same file (schema included) without complaint.
-    const auto parsed = nemo::api::parseSkillManifest(text);
+    const auto parsed = nemo::skill::parseSkillManifest(text);
     INFO(parsed.error);
     CHECK(parsed);
   }
@@ -119,7 +119,7 @@ TEST_CASE("each skill folder is also a Claude Code and a Cursor plugin of that o
   for (const auto& folder : skillFolders()) {
     const std::string slug = folder.filename().string();
     INFO(slug);
-    const auto manifest = nemo::api::loadBundledManifest(slug);
+    const auto manifest = nemo::skill::loadBundledManifest(slug);
     REQUIRE(manifest);
     for (const char* file : {".claude-plugin/plugin.json", ".cursor-plugin/plugin.json"}) {
       INFO(file);
@@ -150,11 +150,11 @@ TEST_CASE("each skill folder is also a Claude Code and a Cursor plugin of that o
     listed.push_back(plugin["name"].get<std::string>());
     CHECK(plugin["source"] == "./manifests/" + plugin["name"].get<std::string>());
   }
-  CHECK(listed == nemo::api::bundledSkillSlugs());
+  CHECK(listed == nemo::skill::bundledSkillSlugs());
 }
 
 TEST_CASE("the attribution headers come from the skill's name and metadata version", "[nemo][manifest][format]") {
-  for (const auto& slug : nemo::api::bundledSkillSlugs()) {
+  for (const auto& slug : nemo::skill::bundledSkillSlugs()) {
     INFO(slug);
     nemo::app::Options options;
     options.skill = slug;

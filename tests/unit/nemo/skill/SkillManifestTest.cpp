@@ -12,7 +12,7 @@
 
 #include "support/EmbeddedFiles.h"
 
-using namespace nemo::api;
+using namespace nemo::skill;
 
 namespace {
 
@@ -290,17 +290,17 @@ TEST_CASE("an unknown skill lists the known ones", "[nemo][manifest]") {
 }
 
 TEST_CASE("every bundled skill has a prompts menu a person picks from", "[nemo][manifest]") {
-  for (const auto& slug : nemo::api::bundledSkillSlugs()) {
-    auto parsed = nemo::api::loadBundledManifest(slug);
+  for (const auto& slug : nemo::skill::bundledSkillSlugs()) {
+    auto parsed = nemo::skill::loadBundledManifest(slug);
     INFO(slug << ": " << parsed.error);
     REQUIRE(parsed);
     CHECK(parsed.manifest->prompts.size() >= 2);
     for (const auto& prompt : parsed.manifest->prompts) CHECK(prompt.name.rfind("example-", 0) != 0);
   }
   std::string error;
-  CHECK_FALSE(nemo::api::parsePromptMenu(R"([{"name":"Bad Name","title":"t","description":"d","text":"x"}])", error));
+  CHECK_FALSE(nemo::skill::parsePromptMenu(R"([{"name":"Bad Name","title":"t","description":"d","text":"x"}])", error));
   CHECK(error.find("Bad Name") != std::string::npos);
-  CHECK(nemo::api::parsePromptMenu(R"([{"name":"ok","title":"t","description":"d","text":"x {a}",
+  CHECK(nemo::skill::parsePromptMenu(R"([{"name":"ok","title":"t","description":"d","text":"x {a}",
                                        "arguments":[{"name":"a","description":"an a","required":true}]}])",
                                    error)
             ->at(0)
