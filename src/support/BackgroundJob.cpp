@@ -4,20 +4,6 @@
 
 namespace nemo::support {
 
-std::string_view jobStateName(JobState state) {
-  switch (state) {
-    case JobState::Running:
-      return "running";
-    case JobState::Completed:
-      return "completed";
-    case JobState::Failed:
-      return "failed";
-    case JobState::Cancelled:
-      return "cancelled";
-  }
-  return "running";
-}
-
 JobCore::JobCore(std::string id) : id_(std::move(id)) {}
 
 JobState JobCore::state() const {

@@ -16,7 +16,6 @@
 #include <optional>
 #include <stop_token>
 #include <string>
-#include <string_view>
 #include <utility>
 
 namespace nemo::support {
@@ -24,7 +23,6 @@ namespace nemo::support {
 using Clock = std::chrono::steady_clock;
 
 enum class JobState { Running, Completed, Failed, Cancelled };
-std::string_view jobStateName(JobState state);  // "running", "completed", "failed", "cancelled"
 
 struct JobProgress {
   // Text: more of the work's words; Step: what it is doing now ("Rendering 44%"), repeated by
@@ -55,7 +53,6 @@ class JobCore {
   const std::string& id() const { return id_; }
   JobState state() const;
   bool running() const { return state() == JobState::Running; }
-  Clock::time_point startedAt() const { return startedAt_; }
   Clock::time_point finishedAt() const;  // time_point::max() while running
 
   // The work's side. Progress is kept for waiters that relay it from the moment they started.
@@ -93,7 +90,6 @@ class JobCore {
   std::stop_source stop_;
   std::condition_variable_any changed_;
   JobState state_ = JobState::Running;
-  Clock::time_point startedAt_ = Clock::now();
   Clock::time_point finishedAt_ = Clock::time_point::max();
   std::deque<JobProgress> progress_;
   std::size_t progressBytes_ = 0;
