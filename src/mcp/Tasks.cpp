@@ -1,7 +1,5 @@
 #include "mcp/Tasks.h"
 
-#include <ctime>
-
 #include <spdlog/spdlog.h>
 
 #include "mcp/Protocol.h"
@@ -15,11 +13,9 @@ using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
 // The saved createdAt of a task taken up after a restart ("2026-11-29T23:06:03Z"); now if unreadable.
-system_clock::time_point parseIsoTime(const std::string& text) {
-  std::tm tm{};
-  const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (end == nullptr || *end != '\0') return system_clock::now();
-  return system_clock::from_time_t(::timegm(&tm));
+system_clock::time_point createdAtOf(const std::string& text) {
+  auto when = support::parseIsoTime(text);
+  return when ? system_clock::from_time_t(*when) : system_clock::now();
 }
 
 // Saved entries whose time is over; true when there were some.
@@ -89,7 +85,7 @@ void TaskStore::adopt(const std::string& taskId, const Saved& saved, std::stop_s
   std::lock_guard lock(mutex_);
   Task task;
   task.tool = saved.tool;
-  task.created = parseIsoTime(saved.createdAt);
+  task.created = createdAtOf(saved.createdAt);
   task.createdAt = support::isoTime(task.created);
   task.lastUpdatedAt = support::isoTimeNow();
   task.stop = std::move(stop);

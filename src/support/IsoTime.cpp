@@ -1,6 +1,8 @@
 #include "support/IsoTime.h"
 
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 
 namespace nemo::support {
 
@@ -14,5 +16,14 @@ std::string isoTime(std::chrono::system_clock::time_point when) {
 }
 
 std::string isoTimeNow() { return isoTime(std::chrono::system_clock::now()); }
+
+std::optional<std::time_t> parseIsoTime(const std::string& text) {
+  if (text.size() < 19) return std::nullopt;
+  std::tm tm{};
+  std::istringstream in(text.substr(0, 19));
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return std::nullopt;
+  return ::timegm(&tm);
+}
 
 }  // namespace nemo::support

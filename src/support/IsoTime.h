@@ -3,11 +3,17 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
+#include <optional>
 #include <string>
 
 namespace nemo::support {
 
 std::string isoTime(std::chrono::system_clock::time_point when);
 std::string isoTimeNow();
+// The time such a text says, read from its first 19 characters as UTC (a fraction or zone after
+// them is ignored); nullopt when they are no such time. time_t, not system_clock: its nanosecond
+// count ends in 2262, and "never" dates go further.
+std::optional<std::time_t> parseIsoTime(const std::string& text);
 
 }  // namespace nemo::support

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <iomanip>
 #include <random>
-#include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "support/Files.h"
+#include "support/IsoTime.h"
 #include "support/Random.h"
 #include "support/Secrets.h"
 #include "support/UntrustedJson.h"
@@ -36,13 +35,8 @@ std::string newUuid() {
 }
 
 bool isExpired(const std::string& isoTime) {
-  if (isoTime.size() < 19) return false;
-  std::tm tm{};
-  std::istringstream in(isoTime.substr(0, 19));
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return false;
-  // time_t, not system_clock: its nanosecond count ends in 2262, and "never" dates go further.
-  return ::timegm(&tm) <= std::time(nullptr);
+  auto when = support::parseIsoTime(isoTime);
+  return when && *when <= std::time(nullptr);
 }
 
 Credentials::Credentials(std::filesystem::path file) : file_(std::move(file)) {}
