@@ -49,6 +49,12 @@ const json& metaOf(const json& params) {
   return kEmpty;
 }
 
+// -32021 for a request that needs the tasks extension and did not declare it (on that request).
+void replyTasksNotDeclared(jsonrpc::Reply& reply) {
+  reply.error(kMissingRequiredClientCapability, "Missing required client capability",
+              json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+}
+
 }  // namespace
 
 Server::Server(ServerIdentity identity, ToolRegistry& tools, std::vector<Prompt> prompts, TaskOptions taskOptions)
@@ -171,8 +177,7 @@ void Server::onRequest(jsonrpc::Request request, jsonrpc::Reply reply) {
     // io.modelcontextprotocol/tasks extension capability, the server MUST return" -32021.
     json notifications = request.params.is_object() ? request.params.value("notifications", json()) : json();
     if (notifications.is_object() && notifications.contains("taskIds") && !declaresTasks(meta)) {
-      reply.error(kMissingRequiredClientCapability, "Missing required client capability",
-                  json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+      replyTasksNotDeclared(reply);
       return;
     }
     reply.error(kMethodNotFound, "Method not found: " + method + " (this server sends no notifications on subscriptions)");
@@ -378,8 +383,7 @@ void Server::runTool(const RegisteredTool* tool, json arguments, std::stop_token
 
 void Server::handleTasks(const std::string& method, const json& params, jsonrpc::Reply& reply, const Era& era) {
   if (!era.modern || !declaresTasks(metaOf(params))) {
-    reply.error(kMissingRequiredClientCapability, "Missing required client capability",
-                json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}});
+    replyTasksNotDeclared(reply);
     return;
   }
   auto taskId = support::textAt(params, "taskId");
