@@ -100,9 +100,7 @@ void registerUploadTool(mcp::ToolRegistry& registry, const Services& services, c
       if (!result.ok()) {
         // A rejection of every file comes as an error envelope that still lists them.
         if (result.raw.is_object() && result.raw.contains("data") && result.raw["data"].is_object()) {
-          auto answer = api::readUploadAnswer(result.raw["data"]);
-          for (auto& item : answer.uploaded) uploaded.push_back(std::move(item));
-          for (auto& item : answer.rejected) rejected.push_back(std::move(item));
+          collect(result.raw["data"], {});  // a refusal reports nothing as sent
         }
         if (uploaded.empty() && rejected.empty()) return sessionErrorResult(*result.error, arguments, services);
         if (uploaded.empty()) {
